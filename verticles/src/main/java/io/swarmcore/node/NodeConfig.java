@@ -1,0 +1,152 @@
+package io.swarmcore.node;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A validated node configuration. {@link #parse(JsonObject)} checks the whole document (types,
+ * unknown keys, n >= 3f+1, thresholds, port clashes) and reports every problem at once. Defaults
+ * live in conf/node.json, documented in docs/CONFIG.md; {@link NodeConfigLoader} merges a user's
+ * file and the environment over them.
+ */
+public record NodeConfig(
+    String nodeId,
+    Path keyFile,
+    Path dataDir,
+    Consensus consensus,
+    Endpoint http,
+    Endpoint grpc,
+    Cluster cluster,
+    Peers peers,
+    JsonObject json) {
+
+  /** How many validators there are and how many of them may be Byzantine. */
+  public record Consensus(
+      int validatorCount,
+      int byzantineTolerance,
+      boolean fastPathEnabled,
+      double fastPathThreshold) {}
+
+  public record Endpoint(String host, int port) {}
+
+  public record Cluster(String name, String host, int port, List<String> members) {}
+
+  public record Peers(long announceIntervalMs) {}
+
+  private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  private static final int MAX_PORT = 65_535;
+
+  private static final Set<String> TOP_KEYS =
+      Set.of("nodeId", "keyFile", "dataDir", "consensus", "http", "grpc", "cluster", "peers");
+  private static final Set<String> CONSENSUS_KEYS =
+      Set.of("validatorCount", "byzantineTolerance", "fastPathEnabled", "fastPathThreshold");
+  private static final Set<String> ENDPOINT_KEYS = Set.of("host", "port");
+  private static final Set<String> CLUSTER_KEYS = Set.of("name", "host", "port", "members");
+  private static final Set<String> PEERS_KEYS = Set.of("announceIntervalMs");
+
+  /**
+   * Parses and validates a complete configuration (defaults already merged in).
+   *
+   * @throws ConfigException listing every problem, one line each
+   */
+  public static NodeConfig parse(JsonObject json) {
+    JsonFields fields = new JsonFields();
+    fields.rejectUnknown(json, "", TOP_KEYS);
+
+    String nodeId = fields.string(json, "", "nodeId");
+    if (!nodeId.isEmpty() && !NODE_ID.matcher(nodeId).matches()) {
+      fields.problem(
+          "\"nodeId\" must be 1 to 64 letters, digits, '.', '_' or '-', got \"" + nodeId + "\"");
+    }
+    Path keyFile = Path.of(fields.string(json, "", "keyFile"));
+    Path dataDir = Path.of(fields.string(json, "", "dataDir"));
+
+    Consensus consensus = consensus(fields, fields.object(json, "", "consensus"));
+    Endpoint http = endpoint(fields, json, "http");
+    Endpoint grpc = endpoint(fields, json, "grpc");
+    Cluster cluster = cluster(fields, fields.object(json, "", "cluster"));
+    JsonObject peersJson = fields.object(json, "", "peers");
+    fields.rejectUnknown(peersJson, "peers", PEERS_KEYS);
+    Peers peers = new Peers(fields.longValue(peersJson, "peers", "announceIntervalMs", 100, 3_600_000));
+
+    checkPortClashes(fields, http, grpc, cluster);
+    if (!fields.problems().isEmpty()) {
+      throw new ConfigException(fields.problems());
+    }
+    return new NodeConfig(
+        nodeId, keyFile, dataDir, consensus, http, grpc, cluster, peers, json.copy());
+  }
+
+  private static Consensus consensus(JsonFields fields, JsonObject json) {
+    fields.rejectUnknown(json, "consensus", CONSENSUS_KEYS);
+    int n = fields.integer(json, "consensus", "validatorCount", 1, 10_000);
+    int f = fields.integer(json, "consensus", "byzantineTolerance", 0, 3_333);
+    boolean fastPath = fields.bool(json, "consensus", "fastPathEnabled");
+    double threshold = fields.decimal(json, "consensus", "fastPathThreshold");
+    if (n < 3 * f + 1) {
+      fields.problem(
+          "\"consensus.validatorCount\" n="
+              + n
+              + " and \"consensus.byzantineTolerance\" f="
+              + f
+              + " break the rule n >= 3f+1 (f="
+              + f
+              + " needs at least "
+              + (3 * f + 1)
+              + " validators; with n="
+              + n
+              + " at most f="
+              + (n - 1) / 3
+              + ")");
+    }
+    if (!(threshold > 0 && threshold <= 1)) {
+      fields.problem(
+          "\"consensus.fastPathThreshold\" must be in (0, 1] (a share of the validators), got "
+              + threshold);
+    }
+    return new Consensus(n, f, fastPath, threshold);
+  }
+
+  private static Endpoint endpoint(JsonFields fields, JsonObject parent, String name) {
+    JsonObject json = fields.object(parent, "", name);
+    fields.rejectUnknown(json, name, ENDPOINT_KEYS);
+    return new Endpoint(
+        fields.string(json, name, "host"), fields.integer(json, name, "port", 0, MAX_PORT));
+  }
+
+  private static Cluster cluster(JsonFields fields, JsonObject json) {
+    fields.rejectUnknown(json, "cluster", CLUSTER_KEYS);
+    return new Cluster(
+        fields.string(json, "cluster", "name"),
+        fields.string(json, "cluster", "host"),
+        fields.integer(json, "cluster", "port", 1, MAX_PORT),
+        fields.strings(json, "cluster", "members"));
+  }
+
+  private record NamedPort(String key, int port) {}
+
+  /** Port 0 means "any free port" and never clashes. */
+  private static void checkPortClashes(
+      JsonFields fields, Endpoint http, Endpoint grpc, Cluster cluster) {
+    Map<Integer, String> owners = new HashMap<>();
+    for (NamedPort named :
+        List.of(
+            new NamedPort("http.port", http.port()),
+            new NamedPort("grpc.port", grpc.port()),
+            new NamedPort("cluster.port", cluster.port()))) {
+      if (named.port() == 0) {
+        continue;
+      }
+      String previous = owners.putIfAbsent(named.port(), named.key());
+      if (previous != null) {
+        fields.problem(
+            "port clash: \"" + previous + "\" and \"" + named.key() + "\" are both " + named.port());
+      }
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package io.swarmcore.node;
+
+import io.swarmcore.codecs.Codecs;
+import io.swarmcore.crypto.KeyFile;
+import io.swarmcore.crypto.SigningKey;
+import io.swarmcore.node.core.PeerDirectory;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Swarm node: validates its configuration, loads its key and deploys the node's verticles
+ * (so far: peer discovery and the HTTP endpoint). Undeploying it undeploys them all.
+ */
+public final class NodeVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeVerticle.class);
+
+  @Override
+  public Future<?> start() {
+    NodeConfig config;
+    try {
+      config = NodeConfig.parse(NodeConfigLoader.defaults().mergeIn(config(), true));
+    } catch (ConfigException e) {
+      return Future.failedFuture(e);
+    }
+    Codecs.register(vertx.eventBus());
+    return vertx
+        .executeBlocking(() -> KeyFile.read(config.keyFile()))
+        .compose(key -> deployChildren(config, key))
+        .onSuccess(
+            done ->
+                LOG.info(
+                    "node {} started ({} validators, f={}, cluster \"{}\")",
+                    config.nodeId(),
+                    config.consensus().validatorCount(),
+                    config.consensus().byzantineTolerance(),
+                    config.cluster().name()));
+  }
+
+  private Future<?> deployChildren(NodeConfig config, SigningKey key) {
+    NodeMetrics metrics = NodeMetrics.forNode(config.nodeId());
+    PeerDirectory peers = new PeerDirectory();
+    long fresh = 3 * config.peers().announceIntervalMs();
+    metrics.gauge(
+        "swarm_peers_up",
+        "Peers heard from within three announce intervals",
+        () -> peers.up(System.currentTimeMillis(), fresh).size());
+    HealthChecks health = HealthChecks.create(vertx);
+    health.register(
+        "peers",
+        promise -> promise.complete(Status.OK(peersJson(peers.up(System.currentTimeMillis(), fresh)))));
+    return vertx
+        .deployVerticle(new PeerVerticle(config, key, peers, metrics))
+        .compose(id -> vertx.deployVerticle(new HttpEndpointVerticle(config, health)));
+  }
+
+  private static JsonObject peersJson(java.util.List<PeerDirectory.Peer> up) {
+    JsonArray peers = new JsonArray();
+    for (PeerDirectory.Peer peer : up) {
+      peers.add(
+          new JsonObject()
+              .put("nodeId", peer.nodeId())
+              .put("publicKey", peer.key().hex())
+              .put("httpPort", peer.httpPort())
+              .put("verifiedReply", peer.verifiedReply()));
+    }
+    return new JsonObject().put("up", peers.size()).put("peers", peers);
+  }
+}
