@@ -43,7 +43,8 @@ public final class Codecs {
     return ALL;
   }
 
-  private static <T extends Message> void registerDefault(EventBus eventBus, ProtobufCodec<T> codec) {
+  private static <T extends Message> void registerDefault(
+      EventBus eventBus, ProtobufCodec<T> codec) {
     try {
       eventBus.registerDefaultCodec(codec.type(), codec);
     } catch (IllegalStateException alreadyRegistered) {

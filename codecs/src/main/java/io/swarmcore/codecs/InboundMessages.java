@@ -6,10 +6,10 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
- * Wraps event-bus handlers so that an undecodable or mistyped body, or a validation failure
- * raised as {@link RejectedMessageException}, becomes a reply with the documented failure code
- * instead of an exception on the event loop. Publish messages have no reply address; for them the
- * rejection goes only to the {@code onReject} observer (metrics, debug log).
+ * Wraps event-bus handlers so that an undecodable or mistyped body, or a validation failure raised
+ * as {@link RejectedMessageException}, becomes a reply with the documented failure code instead of
+ * an exception on the event loop. Publish messages have no reply address; for them the rejection
+ * goes only to the {@code onReject} observer (metrics, debug log).
  */
 public final class InboundMessages {
   private InboundMessages() {}

@@ -7,8 +7,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageCodec;
 
 /**
- * Carries one protobuf message type across the clustered event bus as {@code length ||
- * bytes}. Decoding validates the length and the bytes and turns any failure into a {@link
+ * Carries one protobuf message type across the clustered event bus as {@code length || bytes}.
+ * Decoding validates the length and the bytes and turns any failure into a {@link
  * RejectedMessageException}; {@link InboundMessages} turns that into a reply, so garbage from
  * another cluster member never escapes as an exception on the event loop.
  */

@@ -26,15 +26,16 @@ public final class SignedEnvelopes {
   }
 
   /**
-   * Checks the envelope's shape and its signature under {@code signerKey}, over exactly the
-   * payload bytes it carries.
+   * Checks the envelope's shape and its signature under {@code signerKey}, over exactly the payload
+   * bytes it carries.
    *
-   * @throws RejectedMessageException MALFORMED for a bad shape, BAD_SIGNATURE for a signature
-   *     that does not verify
+   * @throws RejectedMessageException MALFORMED for a bad shape, BAD_SIGNATURE for a signature that
+   *     does not verify
    */
   public static void verify(SignedEnvelope envelope, PublicKey signerKey) {
     checkShape(envelope);
-    byte[] signed = MessageDomain.signedBytes(envelope.getType(), envelope.getPayload().toByteArray());
+    byte[] signed =
+        MessageDomain.signedBytes(envelope.getType(), envelope.getPayload().toByteArray());
     if (!signerKey.verify(signed, envelope.getSignature().toByteArray())) {
       throw new RejectedMessageException(
           RejectCode.BAD_SIGNATURE,
@@ -51,7 +52,8 @@ public final class SignedEnvelopes {
     MessageType type = envelope.getType();
     if (type == MessageType.MESSAGE_TYPE_UNSPECIFIED || type == MessageType.UNRECOGNIZED) {
       throw new RejectedMessageException(
-          RejectCode.MALFORMED, "envelope has no known message type (" + envelope.getTypeValue() + ")");
+          RejectCode.MALFORMED,
+          "envelope has no known message type (" + envelope.getTypeValue() + ")");
     }
     checkSigner(envelope.getSigner());
     int length = envelope.getSignature().size();

@@ -19,7 +19,8 @@ import java.util.Set;
 /**
  * A validator's key file: JSON with hex fields, readable by its owner only.
  *
- * <pre>{"format":"swarm-key-v1","signing":{"algorithm":"Ed25519","publicKey":"..","secretKey":".."}}
+ * <pre>
+ * {"format":"swarm-key-v1","signing":{"algorithm":"Ed25519","publicKey":"..","secretKey":".."}}
  * </pre>
  *
  * The public key is stored too so that an operator can read it off the file, and so that a
@@ -84,7 +85,11 @@ public final class KeyFile {
       text = Files.readString(path, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       throw new KeyFileException(
-          "key file " + path + " does not exist (create one with: swarm keygen --out " + path + ")");
+          "key file "
+              + path
+              + " does not exist (create one with: swarm keygen --out "
+              + path
+              + ")");
     } catch (IOException e) {
       throw new KeyFileException("cannot read key file " + path + ": " + e, e);
     }
@@ -96,7 +101,12 @@ public final class KeyFile {
     }
     if (!FORMAT.equals(json.getValue("format"))) {
       throw new KeyFileException(
-          "key file " + path + ": \"format\" must be \"" + FORMAT + "\", got " + json.getValue("format"));
+          "key file "
+              + path
+              + ": \"format\" must be \""
+              + FORMAT
+              + "\", got "
+              + json.getValue("format"));
     }
     if (!(json.getValue("signing") instanceof JsonObject signing)) {
       throw new KeyFileException("key file " + path + ": missing object \"signing\"");
@@ -108,7 +118,8 @@ public final class KeyFile {
               + ": signing.algorithm must be \"Ed25519\", got "
               + signing.getValue("algorithm"));
     }
-    SigningKey key = SigningKey.fromSeed(hexField(path, signing, "secretKey", SigningKey.SEED_LENGTH));
+    SigningKey key =
+        SigningKey.fromSeed(hexField(path, signing, "secretKey", SigningKey.SEED_LENGTH));
     byte[] storedPublic = hexField(path, signing, "publicKey", PublicKey.LENGTH);
     if (!key.publicKey().equals(PublicKey.of(storedPublic))) {
       throw new KeyFileException(

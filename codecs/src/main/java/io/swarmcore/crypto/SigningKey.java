@@ -39,8 +39,7 @@ public final class SigningKey {
   /** Signs exactly {@code message}. */
   public byte[] sign(byte[] message) {
     byte[] signature = new byte[SIGNATURE_LENGTH];
-    parameters.sign(
-        Ed25519.Algorithm.Ed25519, null, message, 0, message.length, signature, 0);
+    parameters.sign(Ed25519.Algorithm.Ed25519, null, message, 0, message.length, signature, 0);
     return signature;
   }
 

@@ -27,7 +27,8 @@ class SignedEnvelopesTest {
     SignedEnvelope envelope =
         SignedEnvelopes.seal(MessageType.MESSAGE_TYPE_PREPARE, payload, "node-1", key);
 
-    assertThatCode(() -> SignedEnvelopes.verify(envelope, key.publicKey())).doesNotThrowAnyException();
+    assertThatCode(() -> SignedEnvelopes.verify(envelope, key.publicKey()))
+        .doesNotThrowAnyException();
     assertThat(envelope.getPayload().toByteArray()).isEqualTo(payload);
   }
 
@@ -77,7 +78,8 @@ class SignedEnvelopesTest {
     assertMalformed(valid.toBuilder().clearType().build(), "no known message type");
     assertMalformed(valid.toBuilder().setTypeValue(99).build(), "no known message type (99)");
     assertMalformed(valid.toBuilder().setSigner("").build(), "signer id must be 1 to 64");
-    assertMalformed(valid.toBuilder().setSigner("x".repeat(65)).build(), "signer id must be 1 to 64");
+    assertMalformed(
+        valid.toBuilder().setSigner("x".repeat(65)).build(), "signer id must be 1 to 64");
     assertMalformed(
         valid.toBuilder().setSignature(ByteString.copyFrom(new byte[63])).build(),
         "signature must be 64 bytes, got 63");

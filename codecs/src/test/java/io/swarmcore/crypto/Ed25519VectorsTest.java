@@ -16,7 +16,8 @@ class Ed25519VectorsTest {
   private static final HexFormat HEX = HexFormat.of();
 
   static Stream<Named<JsonObject>> rfc8032Vectors() throws IOException {
-    try (InputStream in = Ed25519VectorsTest.class.getResourceAsStream("/vectors/rfc8032-ed25519.json")) {
+    try (InputStream in =
+        Ed25519VectorsTest.class.getResourceAsStream("/vectors/rfc8032-ed25519.json")) {
       JsonObject file = new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
       return file.getJsonArray("vectors").stream()
           .map(JsonObject.class::cast)

@@ -27,7 +27,8 @@ public final class EnvironmentOverrides {
 
   static {
     OVERRIDES.put("VALIDATOR_COUNT", new Override("consensus.validatorCount", Kind.INTEGER));
-    OVERRIDES.put("BYZANTINE_TOLERANCE", new Override("consensus.byzantineTolerance", Kind.INTEGER));
+    OVERRIDES.put(
+        "BYZANTINE_TOLERANCE", new Override("consensus.byzantineTolerance", Kind.INTEGER));
     OVERRIDES.put("FAST_PATH_ENABLED", new Override("consensus.fastPathEnabled", Kind.BOOLEAN));
     OVERRIDES.put("FAST_PATH_THRESHOLD", new Override("consensus.fastPathThreshold", Kind.DECIMAL));
     OVERRIDES.put("SWARM_NODE_ID", new Override("nodeId", Kind.STRING));
@@ -48,8 +49,8 @@ public final class EnvironmentOverrides {
   }
 
   /**
-   * Moves each override variable present as a top-level key of {@code merged} (where the env
-   * store put it) onto the configuration key it overrides.
+   * Moves each override variable present as a top-level key of {@code merged} (where the env store
+   * put it) onto the configuration key it overrides.
    *
    * @throws ConfigException naming each variable whose value does not convert
    */

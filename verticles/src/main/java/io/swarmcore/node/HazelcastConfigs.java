@@ -10,9 +10,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
- * Builds a node's Hazelcast configuration: conf/cluster.xml (the copy in the jar, or the file
- * named by the {@code vertx.hazelcast.config} system property), with the cluster name, port,
- * interface and member list taken from the node configuration.
+ * Builds a node's Hazelcast configuration: conf/cluster.xml (the copy in the jar, or the file named
+ * by the {@code vertx.hazelcast.config} system property), with the cluster name, port, interface
+ * and member list taken from the node configuration.
  */
 public final class HazelcastConfigs {
   static final String DEFAULT_RESOURCE = "/io/swarmcore/node/defaults/cluster.xml";

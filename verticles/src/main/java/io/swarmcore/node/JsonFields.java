@@ -8,8 +8,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Reads typed fields out of a JSON configuration and collects every problem instead of stopping
- * at the first, so an operator fixes the whole file in one go.
+ * Reads typed fields out of a JSON configuration and collects every problem instead of stopping at
+ * the first, so an operator fixes the whole file in one go.
  */
 final class JsonFields {
   private final List<String> problems = new ArrayList<>();

@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code swarm keygen --out FILE}: writes a new validator key file, readable by its owner only. */
 @Command(name = "keygen", description = "Writes a new validator key file (Ed25519), owner-only.")
@@ -28,7 +28,9 @@ final class KeygenCommand implements Callable<Integer> {
     try {
       SigningKey key = SigningKey.generate(new SecureRandom());
       KeyFile.write(out, key);
-      spec.commandLine().getOut().println("wrote " + out + " (public key " + key.publicKey().hex() + ")");
+      spec.commandLine()
+          .getOut()
+          .println("wrote " + out + " (public key " + key.publicKey().hex() + ")");
       spec.commandLine().getOut().flush();
       return 0;
     } catch (KeyFileException e) {

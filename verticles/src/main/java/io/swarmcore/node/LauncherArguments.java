@@ -5,10 +5,10 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * What {@code swarm run} needs to know from Vert.x launcher arguments before handing them over:
- * the main verticle, {@code -conf}, {@code -options}, {@code -deployment-options} and whether
- * {@code -cluster} is set. Option names are case-insensitive and take one or two dashes and an
- * optional {@code =value}, exactly as the Vert.x launcher parses them.
+ * What {@code swarm run} needs to know from Vert.x launcher arguments before handing them over: the
+ * main verticle, {@code -conf}, {@code -options}, {@code -deployment-options} and whether {@code
+ * -cluster} is set. Option names are case-insensitive and take one or two dashes and an optional
+ * {@code =value}, exactly as the Vert.x launcher parses them.
  */
 record LauncherArguments(
     String mainVerticle,

@@ -72,7 +72,8 @@ public record NodeConfig(
     Cluster cluster = cluster(fields, fields.object(json, "", "cluster"));
     JsonObject peersJson = fields.object(json, "", "peers");
     fields.rejectUnknown(peersJson, "peers", PEERS_KEYS);
-    Peers peers = new Peers(fields.longValue(peersJson, "peers", "announceIntervalMs", 100, 3_600_000));
+    Peers peers =
+        new Peers(fields.longValue(peersJson, "peers", "announceIntervalMs", 100, 3_600_000));
 
     checkPortClashes(fields, http, grpc, cluster);
     if (!fields.problems().isEmpty()) {
@@ -145,7 +146,12 @@ public record NodeConfig(
       String previous = owners.putIfAbsent(named.port(), named.key());
       if (previous != null) {
         fields.problem(
-            "port clash: \"" + previous + "\" and \"" + named.key() + "\" are both " + named.port());
+            "port clash: \""
+                + previous
+                + "\" and \""
+                + named.key()
+                + "\" are both "
+                + named.port());
       }
     }
   }

@@ -51,7 +51,8 @@ public final class NodeConfigLoader {
             failure ->
                 Future.failedFuture(
                     new ConfigException(
-                        List.of("cannot read configuration " + source + ": " + failure.getMessage()))))
+                        List.of(
+                            "cannot read configuration " + source + ": " + failure.getMessage()))))
         .map(NodeConfigLoader::validate)
         .onComplete(done -> retriever.close());
   }
@@ -99,7 +100,8 @@ public final class NodeConfigLoader {
       try {
         return new ConfigStoreOptions().setType("json").setConfig(new JsonObject(source));
       } catch (DecodeException e) {
-        throw new ConfigException(List.of("inline configuration is not valid JSON: " + e.getMessage()));
+        throw new ConfigException(
+            List.of("inline configuration is not valid JSON: " + e.getMessage()));
       }
     }
     Path path = Path.of(source);

@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Swarm node: validates its configuration, loads its key and deploys the node's verticles
- * (so far: peer discovery and the HTTP endpoint). Undeploying it undeploys them all.
+ * One Swarm node: validates its configuration, loads its key and deploys the node's verticles (so
+ * far: peer discovery and the HTTP endpoint). Undeploying it undeploys them all.
  */
 public final class NodeVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(NodeVerticle.class);
@@ -53,7 +53,8 @@ public final class NodeVerticle extends VerticleBase {
     HealthChecks health = HealthChecks.create(vertx);
     health.register(
         "peers",
-        promise -> promise.complete(Status.OK(peersJson(peers.up(System.currentTimeMillis(), fresh)))));
+        promise ->
+            promise.complete(Status.OK(peersJson(peers.up(System.currentTimeMillis(), fresh)))));
     return vertx
         .deployVerticle(new PeerVerticle(config, key, peers, metrics))
         .compose(id -> vertx.deployVerticle(new HttpEndpointVerticle(config, health)));

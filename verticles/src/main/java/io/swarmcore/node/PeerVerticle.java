@@ -23,11 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds and authenticates the other nodes. Each node publishes a signed HELLO on {@value
- * #ANNOUNCE} every {@code peers.announceIntervalMs}; a node that hears an unconfirmed peer sends
- * it a signed HELLO with a fresh nonce at {@code swarm.peers.<peerId>.hello}, and the peer
- * answers with its own signed HELLO echoing the nonce. Both sides check every signature; anything
- * that fails is answered with the documented reject code (docs/EVENTBUS.md).
+ * Finds and authenticates the other nodes. Each node publishes a signed HELLO on {@value #ANNOUNCE}
+ * every {@code peers.announceIntervalMs}; a node that hears an unconfirmed peer sends it a signed
+ * HELLO with a fresh nonce at {@code swarm.peers.<peerId>.hello}, and the peer answers with its own
+ * signed HELLO echoing the nonce. Both sides check every signature; anything that fails is answered
+ * with the documented reject code (docs/EVENTBUS.md).
  */
 public final class PeerVerticle extends VerticleBase {
   public static final String ANNOUNCE = "swarm.peers.announce";
@@ -93,8 +93,7 @@ public final class PeerVerticle extends VerticleBase {
     }
     Hello hello = HelloVerifier.open(envelope, directory.keyOf(envelope.getSigner()));
     directory.heard(hello, keyOf(hello), System.currentTimeMillis());
-    if (directory.needsHandshake(hello.getNodeId())
-        && handshakesInFlight.add(hello.getNodeId())) {
+    if (directory.needsHandshake(hello.getNodeId()) && handshakesInFlight.add(hello.getNodeId())) {
       handshake(hello.getNodeId());
     }
   }

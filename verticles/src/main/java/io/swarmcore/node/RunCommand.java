@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 /**
@@ -47,7 +47,9 @@ final class RunCommand implements Callable<Integer> {
     try {
       checkJson("-options", arguments.vertxOptions(), json -> new VertxOptions(json));
       checkJson(
-          "-deployment-options", arguments.deploymentOptions(), json -> new DeploymentOptions(json));
+          "-deployment-options",
+          arguments.deploymentOptions(),
+          json -> new DeploymentOptions(json));
       NodeConfig config = null;
       if (arguments.deploysSwarmVerticle()) {
         config = loadNodeConfig(arguments.conf());
@@ -124,8 +126,7 @@ final class RunCommand implements Callable<Integer> {
     try {
       check.apply(json);
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException(
-          option + " is not valid: " + SwarmApplication.oneLine(e));
+      throw new IllegalArgumentException(option + " is not valid: " + SwarmApplication.oneLine(e));
     }
   }
 }

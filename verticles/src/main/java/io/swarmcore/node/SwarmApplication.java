@@ -11,10 +11,10 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.PrintWriter;
 
 /**
- * Vert.x's own launcher with Swarm's hooks: the node configuration (already loaded and
- * validated) becomes the verticle's config and sets up Hazelcast and metrics, and the codecs are
- * registered before anything deploys. Failures print one line saying why, instead of the stock
- * launcher's silent exit codes.
+ * Vert.x's own launcher with Swarm's hooks: the node configuration (already loaded and validated)
+ * becomes the verticle's config and sets up Hazelcast and metrics, and the codecs are registered
+ * before anything deploys. Failures print one line saying why, instead of the stock launcher's
+ * silent exit codes.
  */
 final class SwarmApplication extends VertxApplication implements VertxApplicationHooks {
   private final NodeConfig nodeConfig;
@@ -22,8 +22,8 @@ final class SwarmApplication extends VertxApplication implements VertxApplicatio
   private volatile boolean reasonPrinted;
 
   /**
-   * @param nodeConfig the validated node configuration, or null for a verticle that is not
-   *     Swarm's (it then gets the {@code -conf} JSON as Vert.x would give it)
+   * @param nodeConfig the validated node configuration, or null for a verticle that is not Swarm's
+   *     (it then gets the {@code -conf} JSON as Vert.x would give it)
    */
   SwarmApplication(String[] args, NodeConfig nodeConfig, PrintWriter err) {
     super(args, null, true, false);
@@ -75,11 +75,7 @@ final class SwarmApplication extends VertxApplication implements VertxApplicatio
 
   private void printReason(String what, Throwable failure) {
     reasonPrinted = true;
-    err.println(
-        "swarm run: "
-            + what
-            + ": "
-            + (failure == null ? "timed out" : oneLine(failure)));
+    err.println("swarm run: " + what + ": " + (failure == null ? "timed out" : oneLine(failure)));
   }
 
   /** The outermost message that says something, on one line. */

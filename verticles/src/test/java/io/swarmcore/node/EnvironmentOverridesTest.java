@@ -20,8 +20,7 @@ class EnvironmentOverridesTest {
 
     NodeConfig config = NodeConfig.parse(EnvironmentOverrides.apply(merged));
 
-    assertThat(config.consensus())
-        .isEqualTo(new NodeConfig.Consensus(7, 2, false, 0.9));
+    assertThat(config.consensus()).isEqualTo(new NodeConfig.Consensus(7, 2, false, 0.9));
     assertThat(config.cluster().members()).containsExactly("127.0.0.1:5701", "127.0.0.1:5702");
   }
 
@@ -44,7 +43,8 @@ class EnvironmentOverridesTest {
   @Test
   void theDocumentedVariablesAreTheOnesRead() {
     assertThat(EnvironmentOverrides.names())
-        .contains("VALIDATOR_COUNT", "BYZANTINE_TOLERANCE", "FAST_PATH_ENABLED", "FAST_PATH_THRESHOLD")
+        .contains(
+            "VALIDATOR_COUNT", "BYZANTINE_TOLERANCE", "FAST_PATH_ENABLED", "FAST_PATH_THRESHOLD")
         .allMatch(name -> name.equals(name.toUpperCase()));
     assertThat(new JsonArray(EnvironmentOverrides.names())).hasSize(12);
   }

@@ -105,7 +105,8 @@ class NodeConfigLoaderTest {
                 failure ->
                     test.verify(
                         () -> {
-                          assertThat(failure).hasMessageContaining("must end in .json, .yaml or .yml");
+                          assertThat(failure)
+                              .hasMessageContaining("must end in .json, .yaml or .yml");
                           test.completeNow();
                         })));
   }

@@ -69,7 +69,8 @@ class SwarmCommandTest {
   @Test
   void runRefusesOptionsThatAreNotJson() {
     assertThat(SwarmCommand.execute("run", "-options", "{not json", "-conf", "{}")).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("swarm run: -options is not valid JSON");
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("swarm run: -options is not valid JSON");
   }
 
   @Test

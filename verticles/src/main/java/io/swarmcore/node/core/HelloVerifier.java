@@ -11,8 +11,8 @@ import io.swarmcore.crypto.PublicKey;
 import java.util.Optional;
 
 /**
- * Opens a HELLO envelope: shape, payload, signer binding and signature, in that order, each
- * failure with its documented reject code.
+ * Opens a HELLO envelope: shape, payload, signer binding and signature, in that order, each failure
+ * with its documented reject code.
  *
  * <p>Until the validator set (with its configured keys) exists, a node's key is learned from its
  * first verified HELLO and pinned from then on (trust on first use): a later HELLO for the same id
@@ -39,7 +39,11 @@ public final class HelloVerifier {
     if (!hello.getNodeId().equals(envelope.getSigner())) {
       throw new RejectedMessageException(
           RejectCode.MALFORMED,
-          "HELLO for node \"" + hello.getNodeId() + "\" signed as \"" + envelope.getSigner() + "\"");
+          "HELLO for node \""
+              + hello.getNodeId()
+              + "\" signed as \""
+              + envelope.getSigner()
+              + "\"");
     }
     if (hello.getNonce().size() > MAX_NONCE_BYTES) {
       throw new RejectedMessageException(

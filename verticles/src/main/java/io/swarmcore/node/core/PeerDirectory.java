@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The peers this node has heard from, with their pinned keys. Time is an input (milliseconds of
- * the caller's clock). Thread-safe: the peer verticle writes, health checks read.
+ * The peers this node has heard from, with their pinned keys. Time is an input (milliseconds of the
+ * caller's clock). Thread-safe: the peer verticle writes, health checks read.
  */
 public final class PeerDirectory {
   /**

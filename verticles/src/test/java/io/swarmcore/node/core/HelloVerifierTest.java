@@ -71,7 +71,11 @@ class HelloVerifierTest {
   @Test
   void rejectsAHelloForSomeoneElse() {
     SignedEnvelope forBob = hello("bob", alice, alice).toBuilder().setSigner("alice").build();
-    assertRejected(forBob, Optional.empty(), RejectCode.MALFORMED, "HELLO for node \"bob\" signed as \"alice\"");
+    assertRejected(
+        forBob,
+        Optional.empty(),
+        RejectCode.MALFORMED,
+        "HELLO for node \"bob\" signed as \"alice\"");
   }
 
   @Test

@@ -29,7 +29,11 @@ class PeerDirectoryTest {
     directory.heard(Hello.newBuilder().setNodeId("old").build(), key.publicKey(), 1_000);
     directory.heard(Hello.newBuilder().setNodeId("new").build(), key.publicKey(), 5_000);
 
-    assertThat(directory.up(6_000, 2_000)).extracting(PeerDirectory.Peer::nodeId).containsExactly("new");
-    assertThat(directory.up(5_500, 5_000)).extracting(PeerDirectory.Peer::nodeId).containsExactly("new", "old");
+    assertThat(directory.up(6_000, 2_000))
+        .extracting(PeerDirectory.Peer::nodeId)
+        .containsExactly("new");
+    assertThat(directory.up(5_500, 5_000))
+        .extracting(PeerDirectory.Peer::nodeId)
+        .containsExactly("new", "old");
   }
 }
