@@ -3,6 +3,7 @@ package io.swarmcore.node;
 import io.swarmcore.crypto.KeyFile;
 import io.swarmcore.crypto.KeyFileException;
 import io.swarmcore.crypto.SigningKey;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.concurrent.Callable;
@@ -21,11 +22,24 @@ final class KeygenCommand implements Callable<Integer> {
       description = "Where to write the key; an existing file is never overwritten.")
   Path out;
 
+  @Option(
+      names = "--if-missing",
+      description = "Keep an existing valid key file instead of failing (for scripts).")
+  boolean ifMissing;
+
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
     try {
+      if (ifMissing && Files.exists(out)) {
+        SigningKey existing = KeyFile.read(out);
+        spec.commandLine()
+            .getOut()
+            .println("kept " + out + " (public key " + existing.publicKey().hex() + ")");
+        spec.commandLine().getOut().flush();
+        return 0;
+      }
       SigningKey key = SigningKey.generate(new SecureRandom());
       KeyFile.write(out, key);
       spec.commandLine()

@@ -34,7 +34,9 @@ final class SwarmApplication extends VertxApplication implements VertxApplicatio
   /** Runs the launcher; a non-zero result has had its reason printed. */
   int run() {
     int exitCode = launch();
-    if (exitCode != 0 && !reasonPrinted) {
+    if (exitCode == RunCommand.USAGE) {
+      err.println("swarm run: invalid launcher arguments (see above; swarm run -h lists them)");
+    } else if (exitCode != 0 && !reasonPrinted) {
       err.println("swarm run: failed with exit code " + exitCode + " (see the log above)");
     }
     return exitCode;

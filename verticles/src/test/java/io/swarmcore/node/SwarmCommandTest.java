@@ -51,6 +51,22 @@ class SwarmCommandTest {
   }
 
   @Test
+  void keygenIfMissingKeepsAnExistingKey() {
+    Path key = dir.resolve("k.json");
+    assertThat(SwarmCommand.execute("keygen", "--out", key.toString(), "--if-missing")).isZero();
+    String first = KeyFile.read(key).publicKey().hex();
+
+    assertThat(SwarmCommand.execute("keygen", "--out", key.toString(), "--if-missing")).isZero();
+    assertThat(KeyFile.read(key).publicKey().hex()).isEqualTo(first);
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("kept " + key);
+  }
+
+  @Test
+  void runRejectsUnknownLauncherOptions() {
+    assertThat(SwarmCommand.execute("run", "-bogus", "-conf", "{}")).isEqualTo(2);
+  }
+
+  @Test
   void runRefusesAnUnsafeConfigurationBeforeStartingAnything() {
     Path key = dir.resolve("k.json");
     SwarmCommand.execute("keygen", "--out", key.toString());
