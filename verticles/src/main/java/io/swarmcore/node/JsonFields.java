@@ -56,23 +56,8 @@ final class JsonFields {
     return "";
   }
 
-  int integer(JsonObject parent, String path, String key, long min, long max) {
-    Object value = parent.getValue(key);
-    if (value instanceof Number number
-        && number.doubleValue() == Math.rint(number.doubleValue())
-        && number.longValue() >= min
-        && number.longValue() <= max) {
-      return number.intValue();
-    }
-    problems.add(
-        quoted(join(path, key))
-            + " must be an integer from "
-            + min
-            + " to "
-            + max
-            + ", got "
-            + describe(value));
-    return (int) min;
+  int integer(JsonObject parent, String path, String key, int min, int max) {
+    return (int) longValue(parent, path, key, min, max);
   }
 
   long longValue(JsonObject parent, String path, String key, long min, long max) {
