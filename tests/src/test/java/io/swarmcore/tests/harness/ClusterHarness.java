@@ -1,9 +1,19 @@
 package io.swarmcore.tests.harness;
 
+import io.swarmcore.codecs.Codecs;
 import io.swarmcore.crypto.KeyFile;
 import io.swarmcore.crypto.SigningKey;
+import io.swarmcore.node.HazelcastConfigs;
+import io.swarmcore.node.NodeConfig;
+import io.swarmcore.node.NodeConfigLoader;
+import io.swarmcore.node.NodeVerticle;
+import io.swarmcore.node.NodeVertx;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,6 +21,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -18,10 +29,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts Swarm nodes as separate JVMs from the fat jar, on 127.0.0.1 only, with free ports and a
- * random cluster name so that parallel runs never join each other. Each node's output goes to
- * {@code target/node-logs/<test>/<node>.log}. {@link #close()} stops every process it started, by
- * PID, and a JVM shutdown hook does the same if the test JVM is killed.
+ * Starts a cluster of Swarm nodes on 127.0.0.1 only, with free ports and a random cluster name so
+ * that parallel runs never join each other: either as separate JVMs from the fat jar (each node's
+ * output in {@code target/node-logs/<test>/<node>.log}) or, for speed, as clustered Vert.x
+ * instances inside the test JVM. {@link #close()} stops everything it started (node JVMs by PID,
+ * SIGTERM then kill); a JVM shutdown hook kills the node JVMs if the test JVM itself is killed.
  */
 public final class ClusterHarness implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterHarness.class);
@@ -32,7 +44,8 @@ public final class ClusterHarness implements AutoCloseable {
   private final Path logDir;
   private final List<NodeHandle> nodes = new ArrayList<>();
   private final List<Process> processes = new ArrayList<>();
-  private final Thread killer = new Thread(this::killAll, "cluster-harness-killer");
+  private final List<Vertx> inJvmNodes = new ArrayList<>();
+  private final Thread killer = new Thread(this::killProcesses, "cluster-harness-killer");
 
   private ClusterHarness(String testName) {
     this.clusterName = "swarm-test-" + HexFormat.of().formatHex(randomBytes(6));
@@ -43,9 +56,26 @@ public final class ClusterHarness implements AutoCloseable {
 
   /** Starts {@code count} node JVMs named node-a, node-b, ... and waits until each is healthy. */
   public static ClusterHarness startJvms(String testName, int count, Duration readyTimeout) {
+    return start(testName, count, readyTimeout, true);
+  }
+
+  /** Like {@link #startJvms}, with each node a clustered Vert.x instance in this JVM. */
+  public static ClusterHarness startInJvm(String testName, int count, Duration readyTimeout) {
+    return start(testName, count, readyTimeout, false);
+  }
+
+  private static ClusterHarness start(
+      String testName, int count, Duration readyTimeout, boolean separateJvms) {
     ClusterHarness harness = new ClusterHarness(testName);
     try {
-      harness.launch(count);
+      List<JsonObject> configs = harness.prepare(count);
+      for (JsonObject config : configs) {
+        if (separateJvms) {
+          harness.startProcess(config);
+        } else {
+          harness.startInJvm(config, readyTimeout);
+        }
+      }
       for (NodeHandle node : harness.nodes) {
         harness.awaitHealthy(node, readyTimeout);
       }
@@ -78,38 +108,27 @@ public final class ClusterHarness implements AutoCloseable {
     return members;
   }
 
-  private void launch(int count) {
-    try {
-      Files.createDirectories(workDir);
-      Files.createDirectories(logDir);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  /** Writes each node's key and configuration; returns the configurations. */
+  private List<JsonObject> prepare(int count) {
     List<Integer> clusterPorts = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       clusterPorts.add(FreePorts.next());
     }
     JsonArray members = new JsonArray();
     clusterPorts.forEach(port -> members.add("127.0.0.1:" + port));
+    List<JsonObject> configs = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      String nodeId = "node-" + (char) ('a' + i);
-      int httpPort = FreePorts.next();
-      Path conf = writeNodeFiles(nodeId, httpPort, clusterPorts.get(i), members);
-      Path log = logDir.resolve(nodeId + ".log");
-      processes.add(startProcess(conf, log));
-      nodes.add(new NodeHandle(nodeId, httpPort, clusterPorts.get(i), log));
+      configs.add(writeNodeFiles("node-" + (char) ('a' + i), clusterPorts.get(i), members));
     }
+    return configs;
   }
 
-  private Path writeNodeFiles(String nodeId, int httpPort, int clusterPort, JsonArray members) {
+  private JsonObject writeNodeFiles(String nodeId, int clusterPort, JsonArray members) {
     Path dir = workDir.resolve(nodeId);
     try {
-      if (Files.exists(dir)) {
-        try (var old = Files.walk(dir)) {
-          old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-      }
+      deleteRecursively(dir);
       Files.createDirectories(dir);
+      Files.createDirectories(logDir);
       Path key = dir.resolve("key.json");
       KeyFile.write(key, SigningKey.generate(new SecureRandom()));
       JsonObject config =
@@ -117,7 +136,7 @@ public final class ClusterHarness implements AutoCloseable {
               .put("nodeId", nodeId)
               .put("keyFile", key.toAbsolutePath().toString())
               .put("dataDir", dir.resolve("data").toAbsolutePath().toString())
-              .put("http", new JsonObject().put("host", "127.0.0.1").put("port", httpPort))
+              .put("http", new JsonObject().put("host", "127.0.0.1").put("port", FreePorts.next()))
               .put("grpc", new JsonObject().put("host", "127.0.0.1").put("port", FreePorts.next()))
               .put(
                   "cluster",
@@ -127,20 +146,22 @@ public final class ClusterHarness implements AutoCloseable {
                       .put("port", clusterPort)
                       .put("members", members))
               .put("peers", new JsonObject().put("announceIntervalMs", 500));
-      Path conf = dir.resolve("node.json");
-      Files.writeString(conf, config.encodePrettily());
-      return conf;
+      Files.writeString(dir.resolve("node.json"), config.encodePrettily());
+      return config;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  private Process startProcess(Path conf, Path log) {
+  private void startProcess(JsonObject config) {
+    String nodeId = config.getString("nodeId");
     String jar = System.getProperty("swarm.jar", "../verticles/target/swarm.jar");
     if (!Files.isRegularFile(Path.of(jar))) {
       throw new IllegalStateException(
           "no fat jar at " + jar + ": build it first (mvn package, or run the whole reactor)");
     }
+    Path conf = workDir.resolve(nodeId).resolve("node.json").toAbsolutePath();
+    Path log = logDir.resolve(nodeId + ".log");
     List<String> command =
         List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -150,29 +171,61 @@ public final class ClusterHarness implements AutoCloseable {
             "-jar",
             jar,
             "run",
-            "io.swarmcore.node.NodeVerticle",
+            NodeVerticle.class.getName(),
             "-cluster",
             "-cluster-host",
             "127.0.0.1",
             "-conf",
-            conf.toAbsolutePath().toString());
+            conf.toString());
     try {
-      return new ProcessBuilder(command)
-          .redirectErrorStream(true)
-          .redirectOutput(log.toFile())
-          .start();
+      processes.add(
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + command, e);
     }
+    nodes.add(handle(config, log));
+  }
+
+  private void startInJvm(JsonObject json, Duration timeout) {
+    NodeConfig config = NodeConfig.parse(NodeConfigLoader.defaults().mergeIn(json, true));
+    VertxOptions options = NodeVertx.withDefaults(new VertxOptions(), config);
+    Vertx vertx =
+        ClusterProbe.await(
+            Vertx.builder()
+                .with(options)
+                .withClusterManager(
+                    new HazelcastClusterManager(HazelcastConfigs.forNode(config.cluster())))
+                .buildClustered(),
+            timeout);
+    inJvmNodes.add(vertx);
+    Codecs.register(vertx.eventBus());
+    ClusterProbe.await(
+        vertx.deployVerticle(NodeVerticle.class.getName(), new DeploymentOptions().setConfig(json)),
+        timeout);
+    nodes.add(handle(json, null));
+  }
+
+  private static NodeHandle handle(JsonObject config, Path log) {
+    return new NodeHandle(
+        config.getString("nodeId"),
+        config.getJsonObject("http").getInteger("port"),
+        config.getJsonObject("cluster").getInteger("port"),
+        log);
   }
 
   private void awaitHealthy(NodeHandle node, Duration timeout) {
-    Process process = processes.get(nodes.indexOf(node));
+    int index = nodes.indexOf(node);
+    Process process = index < processes.size() ? processes.get(index) : null;
     Deadline.await(
-        node.nodeId() + " to report UP on /health (log: " + node.log() + ")",
+        node.nodeId()
+            + " to report UP on /health"
+            + (node.log() == null ? "" : " (log: " + node.log() + ")"),
         timeout,
         () -> {
-          if (!process.isAlive()) {
+          if (process != null && !process.isAlive()) {
             throw new AssertionError(
                 node.nodeId()
                     + " exited with "
@@ -193,12 +246,19 @@ public final class ClusterHarness implements AutoCloseable {
     }
   }
 
-  /** Stops every node: SIGTERM, then a kill after a grace period, children included. */
+  /** Stops every node: in-JVM ones by closing Vert.x, JVMs by SIGTERM then kill. */
   @Override
   public void close() {
     for (Process process : processes) {
       process.descendants().forEach(ProcessHandle::destroy);
       process.destroy();
+    }
+    for (Vertx vertx : inJvmNodes) {
+      try {
+        ClusterProbe.await(vertx.close(), STOP_GRACE);
+      } catch (RuntimeException | AssertionError e) {
+        LOG.warn("an in-JVM node did not close cleanly: {}", e.toString());
+      }
     }
     for (Process process : processes) {
       try {
@@ -209,7 +269,7 @@ public final class ClusterHarness implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    killAll();
+    killProcesses();
     try {
       Runtime.getRuntime().removeShutdownHook(killer);
     } catch (IllegalStateException shuttingDown) {
@@ -217,11 +277,22 @@ public final class ClusterHarness implements AutoCloseable {
     }
   }
 
-  private void killAll() {
+  private void killProcesses() {
     for (Process process : processes) {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
       if (process.isAlive()) {
         process.destroyForcibly();
+      }
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
       }
     }
   }

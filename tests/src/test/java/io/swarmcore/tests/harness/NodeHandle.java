@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /** One node started by the {@link ClusterHarness}: its identity, ports and HTTP endpoint. */
 public final class NodeHandle {
@@ -66,6 +67,28 @@ public final class NodeHandle {
     return response.status() > 0 && response.body().startsWith("{")
         ? new JsonObject(response.body())
         : new JsonObject();
+  }
+
+  /** The peers this node's {@code /health} reports, empty when it does not answer. */
+  public List<JsonObject> peers() {
+    JsonObject health = health();
+    if (!health.containsKey("checks")) {
+      return List.of();
+    }
+    return health.getJsonArray("checks").stream()
+        .map(JsonObject.class::cast)
+        .filter(check -> "peers".equals(check.getString("id")))
+        .flatMap(check -> check.getJsonObject("data").getJsonArray("peers").stream())
+        .map(JsonObject.class::cast)
+        .toList();
+  }
+
+  /** True when this node has verified {@code peerId}'s signed answer to its own HELLO. */
+  public boolean hasVerified(String peerId) {
+    return peers().stream()
+        .anyMatch(
+            peer ->
+                peerId.equals(peer.getString("nodeId")) && peer.getBoolean("verifiedReply", false));
   }
 
   public record Response(int status, String body) {}
