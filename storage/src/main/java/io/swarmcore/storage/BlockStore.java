@@ -1,0 +1,365 @@
+package io.swarmcore.storage;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.swarmcore.codecs.proto.FinalizedBlock;
+import io.swarmcore.merkle.MerkleFrontier;
+import io.swarmcore.merkle.MerkleHash;
+import io.swarmcore.merkle.MerkleProofs;
+import io.swarmcore.merkle.SubtreeSource;
+import io.swarmcore.merkle.Subtrees;
+import io.swarmcore.storage.StoreException.Kind;
+import io.swarmcore.storage.core.BlockRules;
+import io.swarmcore.storage.core.CheckedBlock;
+import io.swarmcore.storage.core.InvalidBlockException;
+import io.swarmcore.storage.core.InvalidBlockException.Rule;
+import io.swarmcore.storage.core.LedgerTip;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
+import org.lmdbjava.ByteArrayProxy;
+import org.lmdbjava.Dbi;
+import org.lmdbjava.DbiFlags;
+import org.lmdbjava.Env;
+import org.lmdbjava.EnvFlags;
+import org.lmdbjava.LmdbNativeException;
+import org.lmdbjava.PutFlags;
+import org.lmdbjava.Txn;
+
+/**
+ * Finalized blocks in LMDB with their indexes and the ledger's RFC 9162 Merkle log.
+ *
+ * <p>Every append is one write transaction: the block, its hash and transaction indexes, the Merkle
+ * subtrees it completes and the new tip all commit together or not at all, synced to disk unless
+ * {@code noSync}. Reads use LMDB read transactions and never wait for a writer. Memory use does not
+ * grow with the chain: the only ledger state held in memory is the Merkle frontier (at most 64
+ * hashes). One writer at a time; any number of readers, on any threads.
+ */
+public final class BlockStore implements AutoCloseable {
+  public static final int FORMAT_VERSION = 1;
+
+  private static final int ENOSPC = 28;
+  private static final int EFBIG = 27;
+  private static final int EDQUOT = 122;
+
+  private final StoreOptions options;
+  private final Env<byte[]> env;
+  private final Dbi<byte[]> blocks;
+  private final Dbi<byte[]> blockHeights;
+  private final Dbi<byte[]> transactions;
+  private final Dbi<byte[]> nodes;
+  private final Dbi<byte[]> meta;
+
+  /** Held (shared) by every transaction; taken exclusively to grow the map. */
+  private final ReadWriteLock mapLock = new ReentrantReadWriteLock();
+
+  private final Object writer = new Object();
+  private volatile LedgerTip tip;
+  private MerkleFrontier frontier;
+
+  private BlockStore(StoreOptions options, Env<byte[]> env) {
+    this.options = options;
+    this.env = env;
+    this.blocks = env.openDbi("blocks", DbiFlags.MDB_CREATE);
+    this.blockHeights = env.openDbi("block-heights", DbiFlags.MDB_CREATE);
+    this.transactions = env.openDbi("transactions", DbiFlags.MDB_CREATE);
+    this.nodes = env.openDbi("merkle-nodes", DbiFlags.MDB_CREATE);
+    this.meta = env.openDbi("meta", DbiFlags.MDB_CREATE);
+  }
+
+  /** Opens (creating if needed) the store in {@code options.directory()}. */
+  public static BlockStore open(StoreOptions options) {
+    try {
+      Files.createDirectories(options.directory());
+    } catch (IOException e) {
+      throw new StoreException(Kind.IO, "cannot create " + options.directory() + ": " + e, e);
+    }
+    List<EnvFlags> flags = new ArrayList<>(List.of(EnvFlags.MDB_NOTLS));
+    if (options.noSync()) {
+      flags.add(EnvFlags.MDB_NOSYNC);
+    }
+    Env<byte[]> env;
+    try {
+      env =
+          Env.create(ByteArrayProxy.PROXY_BA)
+              .setMapSize(options.initialMapSize())
+              .setMaxDbs(5)
+              .setMaxReaders(256)
+              .open(options.directory().toFile(), flags.toArray(EnvFlags[]::new));
+    } catch (LmdbNativeException e) {
+      throw translate("cannot open the store in " + options.directory(), e);
+    }
+    BlockStore store = new BlockStore(options, env);
+    try {
+      store.initialize();
+    } catch (RuntimeException e) {
+      env.close();
+      throw e;
+    }
+    return store;
+  }
+
+  private void initialize() {
+    try (Txn<byte[]> txn = env.txnWrite()) {
+      byte[] format = meta.get(txn, Keys.META_FORMAT);
+      if (format == null) {
+        meta.put(txn, Keys.META_FORMAT, Keys.integer(FORMAT_VERSION));
+        LedgerTip empty = LedgerTip.empty();
+        writeTip(txn, empty);
+        txn.commit();
+      } else if (ByteBuffer.wrap(format).getInt() != FORMAT_VERSION) {
+        throw new StoreException(
+            Kind.UNSUPPORTED_FORMAT,
+            options.directory()
+                + " holds store format "
+                + ByteBuffer.wrap(format).getInt()
+                + "; this build reads format "
+                + FORMAT_VERSION);
+      }
+    }
+    try (Txn<byte[]> txn = env.txnRead()) {
+      tip = readTip(txn);
+      frontier = MerkleFrontier.restore(tip.size(), source(txn));
+    }
+  }
+
+  /** Checks and appends one block. */
+  public LedgerTip append(FinalizedBlock block) {
+    return appendAll(List.of(block));
+  }
+
+  /**
+   * Checks and appends blocks in one write transaction (group commit): all of them or none. Each
+   * block must extend the one before it.
+   *
+   * @throws InvalidBlockException naming the first block that breaks a rule; nothing is written
+   * @throws StoreException FULL or DISK_FULL when there is no room; nothing is written
+   */
+  public LedgerTip appendAll(List<FinalizedBlock> batch) {
+    synchronized (writer) {
+      while (true) {
+        MerkleFrontier next = frontier.copy();
+        LedgerTip nextTip = tip;
+        List<CheckedBlock> checked = new ArrayList<>(batch.size());
+        for (FinalizedBlock block : batch) {
+          CheckedBlock ok = BlockRules.check(block, nextTip, options.limits());
+          checked.add(ok);
+          next.append(MerkleHash.leaf(ok.blockHash()));
+          nextTip = new LedgerTip(nextTip.size() + 1, ok.blockHash(), next.root());
+        }
+        mapLock.readLock().lock();
+        try (Txn<byte[]> txn = env.txnWrite()) {
+          MerkleFrontier replay = frontier.copy();
+          for (CheckedBlock block : checked) {
+            write(txn, block, replay);
+          }
+          writeTip(txn, nextTip);
+          txn.commit();
+          frontier = next;
+          tip = nextTip;
+          return nextTip;
+        } catch (Env.MapFullException full) {
+          // fall through to grow the map, then retry the whole batch
+        } catch (LmdbNativeException e) {
+          throw translate("cannot append at height " + tip.size(), e);
+        } finally {
+          mapLock.readLock().unlock();
+        }
+        growMap();
+      }
+    }
+  }
+
+  private void write(Txn<byte[]> txn, CheckedBlock block, MerkleFrontier replay) {
+    long height = block.height();
+    blocks.put(txn, Keys.height(height), block.finalized().toByteArray(), PutFlags.MDB_APPEND);
+    // Headers carry their height, so two blocks never share a hash.
+    blockHeights.put(txn, block.blockHash(), Keys.height(height));
+    List<byte[]> txHashes = block.txHashes();
+    for (int position = 0; position < txHashes.size(); position++) {
+      if (!transactions.put(
+          txn,
+          txHashes.get(position),
+          Keys.txLocation(height, position),
+          PutFlags.MDB_NOOVERWRITE)) {
+        TxLocation earlier = location(transactions.get(txn, txHashes.get(position)));
+        throw new InvalidBlockException(
+            Rule.DUPLICATE_TRANSACTION,
+            "transaction "
+                + position
+                + " of block "
+                + height
+                + " is already in the ledger at height "
+                + earlier.height()
+                + ", position "
+                + earlier.position());
+      }
+    }
+    for (MerkleFrontier.Node node : replay.append(MerkleHash.leaf(block.blockHash()))) {
+      nodes.put(txn, Keys.node(node.level(), node.index()), node.hash(), PutFlags.MDB_APPEND);
+    }
+  }
+
+  private void growMap() {
+    long current = env.info().mapSize;
+    if (current >= options.maxMapSize()) {
+      throw new StoreException(
+          Kind.FULL,
+          "the store in "
+              + options.directory()
+              + " is full: its map reached the configured maximum of "
+              + options.maxMapSize()
+              + " bytes; raise the maximum or move the ledger to a larger store");
+    }
+    long grown = Math.min(options.maxMapSize(), Math.max(current * 2, current + (1L << 20)));
+    mapLock.writeLock().lock();
+    try {
+      env.setMapSize(grown);
+    } catch (LmdbNativeException e) {
+      throw translate("cannot grow the map to " + grown + " bytes", e);
+    } finally {
+      mapLock.writeLock().unlock();
+    }
+  }
+
+  /** The ledger's current end. */
+  public LedgerTip tip() {
+    return tip;
+  }
+
+  public Optional<FinalizedBlock> block(long height) {
+    return read(
+        txn -> Optional.ofNullable(blocks.get(txn, Keys.height(height))).map(BlockStore::parse));
+  }
+
+  public Optional<FinalizedBlock> blockByHash(byte[] blockHash) {
+    return read(
+        txn ->
+            Optional.ofNullable(blockHeights.get(txn, blockHash))
+                .map(height -> parse(blocks.get(txn, height))));
+  }
+
+  public Optional<TxLocation> transaction(byte[] txHash) {
+    return read(
+        txn -> Optional.ofNullable(transactions.get(txn, txHash)).map(BlockStore::location));
+  }
+
+  /** The root of the ledger tree when it held {@code size} blocks. */
+  public byte[] rootAt(long size) {
+    requireSize(size);
+    return read(txn -> Subtrees.root(size, source(txn)));
+  }
+
+  /** Audit path of block {@code height} in the ledger tree of {@code treeSize} blocks. */
+  public List<byte[]> inclusionProof(long height, long treeSize) {
+    requireSize(treeSize);
+    return read(txn -> MerkleProofs.inclusion(height, treeSize, source(txn)));
+  }
+
+  /** Proof that the ledger of {@code oldSize} blocks is a prefix of the one of {@code newSize}. */
+  public List<byte[]> consistencyProof(long oldSize, long newSize) {
+    requireSize(newSize);
+    return read(txn -> MerkleProofs.consistency(oldSize, newSize, source(txn)));
+  }
+
+  public StoreStatus status() {
+    long bytes;
+    try {
+      bytes = Files.size(options.directory().resolve("data.mdb"));
+    } catch (IOException e) {
+      bytes = -1;
+    }
+    return new StoreStatus(tip, env.info().mapSize, options.maxMapSize(), bytes, FORMAT_VERSION);
+  }
+
+  /** The LMDB environment, for {@link Snapshots}. */
+  Env<byte[]> env() {
+    return env;
+  }
+
+  ReadWriteLock mapLock() {
+    return mapLock;
+  }
+
+  @Override
+  public void close() {
+    synchronized (writer) {
+      mapLock.writeLock().lock();
+      try {
+        env.close();
+      } finally {
+        mapLock.writeLock().unlock();
+      }
+    }
+  }
+
+  private <T> T read(Function<Txn<byte[]>, T> action) {
+    mapLock.readLock().lock();
+    try (Txn<byte[]> txn = env.txnRead()) {
+      return action.apply(txn);
+    } catch (LmdbNativeException e) {
+      throw translate("read failed", e);
+    } finally {
+      mapLock.readLock().unlock();
+    }
+  }
+
+  private SubtreeSource source(Txn<byte[]> txn) {
+    return (level, index) -> {
+      byte[] hash = nodes.get(txn, Keys.node(level, index));
+      if (hash == null) {
+        throw new StoreException(
+            Kind.IO, "the Merkle log lacks subtree level " + level + " index " + index);
+      }
+      return hash;
+    };
+  }
+
+  private void requireSize(long size) {
+    long current = tip.size();
+    if (size < 0 || size > current) {
+      throw new IllegalArgumentException(
+          "tree size " + size + " is beyond the ledger's " + current + " blocks");
+    }
+  }
+
+  private LedgerTip readTip(Txn<byte[]> txn) {
+    return new LedgerTip(
+        Keys.readLong(meta.get(txn, Keys.META_SIZE)),
+        meta.get(txn, Keys.META_TIP),
+        meta.get(txn, Keys.META_ROOT));
+  }
+
+  private void writeTip(Txn<byte[]> txn, LedgerTip next) {
+    meta.put(txn, Keys.META_SIZE, Keys.height(next.size()));
+    meta.put(txn, Keys.META_TIP, next.tipHash());
+    meta.put(txn, Keys.META_ROOT, next.ledgerRoot());
+  }
+
+  private static FinalizedBlock parse(byte[] bytes) {
+    try {
+      return FinalizedBlock.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new StoreException(Kind.IO, "a stored block does not parse: " + e.getMessage(), e);
+    }
+  }
+
+  private static TxLocation location(byte[] value) {
+    ByteBuffer buffer = ByteBuffer.wrap(value);
+    return new TxLocation(buffer.getLong(), buffer.getInt());
+  }
+
+  static StoreException translate(String what, LmdbNativeException e) {
+    int rc = e.getResultCode();
+    if (rc == ENOSPC || rc == EFBIG || rc == EDQUOT) {
+      return new StoreException(
+          Kind.DISK_FULL, what + ": no space left for the ledger (" + e.getMessage() + ")", e);
+    }
+    return new StoreException(Kind.IO, what + ": " + e.getMessage(), e);
+  }
+}

@@ -1,0 +1,29 @@
+package io.swarmcore.storage.core;
+
+/** A block the ledger refuses; the message says which rule it broke and with which values. */
+public final class InvalidBlockException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  /** Which rule was broken: lets callers map refusals to reply codes. */
+  public enum Rule {
+    MALFORMED,
+    WRONG_HEIGHT,
+    WRONG_PARENT,
+    WRONG_LEDGER_ROOT,
+    WRONG_TX_ROOT,
+    TOO_LARGE,
+    DUPLICATE_TRANSACTION,
+    WRONG_CERTIFICATE
+  }
+
+  private final Rule rule;
+
+  public InvalidBlockException(Rule rule, String message) {
+    super(message);
+    this.rule = rule;
+  }
+
+  public Rule rule() {
+    return rule;
+  }
+}

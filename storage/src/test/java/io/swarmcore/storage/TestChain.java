@@ -1,0 +1,75 @@
+package io.swarmcore.storage;
+
+import com.google.protobuf.ByteString;
+import io.swarmcore.codecs.LedgerHashes;
+import io.swarmcore.codecs.proto.Block;
+import io.swarmcore.codecs.proto.Certificate;
+import io.swarmcore.codecs.proto.CertificateKind;
+import io.swarmcore.codecs.proto.CertificateSignature;
+import io.swarmcore.codecs.proto.FinalizedBlock;
+import io.swarmcore.codecs.proto.Transaction;
+import io.swarmcore.merkle.MerkleFrontier;
+import io.swarmcore.merkle.MerkleHash;
+import io.swarmcore.storage.core.BlockAssembler;
+import io.swarmcore.storage.core.LedgerTip;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds a valid chain of finalized blocks (with placeholder certificate signatures). */
+public final class TestChain {
+  private final MerkleFrontier frontier = new MerkleFrontier();
+  private LedgerTip tip = LedgerTip.empty();
+  private long nonce;
+
+  public LedgerTip tip() {
+    return tip;
+  }
+
+  /** The next block, holding {@code count} transactions of {@code payloadBytes} each. */
+  public FinalizedBlock next(int count, int payloadBytes) {
+    List<ByteString> transactions = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      transactions.add(transaction(payloadBytes));
+    }
+    return next(transactions);
+  }
+
+  public FinalizedBlock next(List<ByteString> transactions) {
+    Block block =
+        BlockAssembler.block(
+            BlockAssembler.header(tip, transactions).setProposer("v1").setView(1).build(),
+            transactions);
+    byte[] hash = LedgerHashes.block(block);
+    FinalizedBlock finalized =
+        FinalizedBlock.newBuilder()
+            .setBlock(block)
+            .setCertificate(
+                Certificate.newBuilder()
+                    .setKind(CertificateKind.CERTIFICATE_KIND_FAST)
+                    .setView(1)
+                    .setSequence(tip.size())
+                    .setBlockHash(ByteString.copyFrom(hash))
+                    .addSignatures(
+                        CertificateSignature.newBuilder()
+                            .setSigner("v1")
+                            .setSignature(ByteString.copyFrom(new byte[64]))))
+            .build();
+    frontier.append(MerkleHash.leaf(hash));
+    tip = new LedgerTip(tip.size() + 1, hash, frontier.root());
+    return finalized;
+  }
+
+  public ByteString transaction(int payloadBytes) {
+    byte[] payload = new byte[payloadBytes];
+    long n = nonce++;
+    for (int i = 0; i < payload.length; i++) {
+      payload[i] = (byte) (n >>> (8 * (i % 8)));
+    }
+    return Transaction.newBuilder()
+        .setClientId("test")
+        .setNonce(n)
+        .setPayload(ByteString.copyFrom(payload))
+        .build()
+        .toByteString();
+  }
+}
