@@ -16,6 +16,7 @@ import io.swarmcore.storage.core.LedgerTip;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -49,6 +50,7 @@ public final class BlockStore implements AutoCloseable {
 
   private final StoreOptions options;
   private final Env<byte[]> env;
+  private final boolean readOnly;
   private final Dbi<byte[]> blocks;
   private final Dbi<byte[]> blockHeights;
   private final Dbi<byte[]> transactions;
@@ -62,18 +64,36 @@ public final class BlockStore implements AutoCloseable {
   private volatile LedgerTip tip;
   private MerkleFrontier frontier;
 
-  private BlockStore(StoreOptions options, Env<byte[]> env) {
+  private BlockStore(StoreOptions options, Env<byte[]> env, boolean readOnly) {
     this.options = options;
     this.env = env;
-    this.blocks = env.openDbi("blocks", DbiFlags.MDB_CREATE);
-    this.blockHeights = env.openDbi("block-heights", DbiFlags.MDB_CREATE);
-    this.transactions = env.openDbi("transactions", DbiFlags.MDB_CREATE);
-    this.nodes = env.openDbi("merkle-nodes", DbiFlags.MDB_CREATE);
-    this.meta = env.openDbi("meta", DbiFlags.MDB_CREATE);
+    this.readOnly = readOnly;
+    DbiFlags[] create = readOnly ? new DbiFlags[0] : new DbiFlags[] {DbiFlags.MDB_CREATE};
+    this.blocks = env.openDbi("blocks", create);
+    this.blockHeights = env.openDbi("block-heights", create);
+    this.transactions = env.openDbi("transactions", create);
+    this.nodes = env.openDbi("merkle-nodes", create);
+    this.meta = env.openDbi("meta", create);
   }
 
   /** Opens (creating if needed) the store in {@code options.directory()}. */
   public static BlockStore open(StoreOptions options) {
+    return open(options, false, false);
+  }
+
+  /**
+   * Opens an existing store for reading only: a live node's store (with LMDB's lock file, so the
+   * node may keep writing), or a snapshot copy ({@code noLock}: nothing is written to its folder).
+   */
+  public static BlockStore openReadOnly(Path directory, boolean noLock) {
+    if (!Files.isRegularFile(directory.resolve("data.mdb"))) {
+      throw new StoreException(
+          Kind.UNSUPPORTED_FORMAT, directory + " holds no store (no data.mdb)");
+    }
+    return open(StoreOptions.at(directory).withMapSizes(1 << 20, 1L << 40), true, noLock);
+  }
+
+  private static BlockStore open(StoreOptions options, boolean readOnly, boolean noLock) {
     try {
       Files.createDirectories(options.directory());
     } catch (IOException e) {
@@ -82,6 +102,12 @@ public final class BlockStore implements AutoCloseable {
     List<EnvFlags> flags = new ArrayList<>(List.of(EnvFlags.MDB_NOTLS));
     if (options.noSync()) {
       flags.add(EnvFlags.MDB_NOSYNC);
+    }
+    if (readOnly) {
+      flags.add(EnvFlags.MDB_RDONLY_ENV);
+    }
+    if (noLock) {
+      flags.add(EnvFlags.MDB_NOLOCK);
     }
     Env<byte[]> env;
     try {
@@ -94,8 +120,9 @@ public final class BlockStore implements AutoCloseable {
     } catch (LmdbNativeException e) {
       throw translate("cannot open the store in " + options.directory(), e);
     }
-    BlockStore store = new BlockStore(options, env);
+    BlockStore store;
     try {
+      store = new BlockStore(options, env, readOnly);
       store.initialize();
     } catch (RuntimeException e) {
       env.close();
@@ -105,8 +132,12 @@ public final class BlockStore implements AutoCloseable {
   }
 
   private void initialize() {
-    try (Txn<byte[]> txn = env.txnWrite()) {
+    try (Txn<byte[]> txn = readOnly ? env.txnRead() : env.txnWrite()) {
       byte[] format = meta.get(txn, Keys.META_FORMAT);
+      if (format == null && readOnly) {
+        throw new StoreException(
+            Kind.UNSUPPORTED_FORMAT, options.directory() + " is not a Swarm store (no format)");
+      }
       if (format == null) {
         meta.put(txn, Keys.META_FORMAT, Keys.integer(FORMAT_VERSION));
         LedgerTip empty = LedgerTip.empty();
@@ -141,6 +172,9 @@ public final class BlockStore implements AutoCloseable {
    * @throws StoreException FULL or DISK_FULL when there is no room; nothing is written
    */
   public LedgerTip appendAll(List<FinalizedBlock> batch) {
+    if (readOnly) {
+      throw new IllegalStateException("the store in " + options.directory() + " is open read-only");
+    }
     synchronized (writer) {
       while (true) {
         MerkleFrontier next = frontier.copy();
@@ -230,6 +264,16 @@ public final class BlockStore implements AutoCloseable {
   /** The ledger's current end. */
   public LedgerTip tip() {
     return tip;
+  }
+
+  /**
+   * A copy of the ledger tree's frontier, matching {@link #tip()} when no append runs: what a
+   * proposer needs to build several blocks ahead (each header names the root before it).
+   */
+  public MerkleFrontier frontier() {
+    synchronized (writer) {
+      return frontier.copy();
+    }
   }
 
   public Optional<FinalizedBlock> block(long height) {

@@ -40,23 +40,27 @@ public final class TestChain {
             BlockAssembler.header(tip, transactions).setProposer("v1").setView(1).build(),
             transactions);
     byte[] hash = LedgerHashes.block(block);
-    FinalizedBlock finalized =
-        FinalizedBlock.newBuilder()
-            .setBlock(block)
-            .setCertificate(
-                Certificate.newBuilder()
-                    .setKind(CertificateKind.CERTIFICATE_KIND_FAST)
-                    .setView(1)
-                    .setSequence(tip.size())
-                    .setBlockHash(ByteString.copyFrom(hash))
-                    .addSignatures(
-                        CertificateSignature.newBuilder()
-                            .setSigner("v1")
-                            .setSignature(ByteString.copyFrom(new byte[64]))))
-            .build();
+    FinalizedBlock finalized = certified(block, tip.size());
     frontier.append(MerkleHash.leaf(hash));
     tip = new LedgerTip(tip.size() + 1, hash, frontier.root());
     return finalized;
+  }
+
+  /** {@code block} with a certificate naming it (its signature bytes are placeholders). */
+  public static FinalizedBlock certified(Block block, long height) {
+    return FinalizedBlock.newBuilder()
+        .setBlock(block)
+        .setCertificate(
+            Certificate.newBuilder()
+                .setKind(CertificateKind.CERTIFICATE_KIND_FAST)
+                .setView(1)
+                .setSequence(height)
+                .setBlockHash(ByteString.copyFrom(LedgerHashes.block(block)))
+                .addSignatures(
+                    CertificateSignature.newBuilder()
+                        .setSigner("v1")
+                        .setSignature(ByteString.copyFrom(new byte[64]))))
+        .build();
   }
 
   public ByteString transaction(int payloadBytes) {

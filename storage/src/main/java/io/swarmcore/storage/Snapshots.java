@@ -1,0 +1,170 @@
+package io.swarmcore.storage;
+
+import io.swarmcore.codecs.LedgerHashes;
+import io.swarmcore.storage.StoreException.Kind;
+import io.swarmcore.storage.core.LedgerTip;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import org.lmdbjava.CopyFlags;
+import org.lmdbjava.LmdbException;
+
+/**
+ * Consistent copies of a live store, and their checked restore.
+ *
+ * <p>A snapshot is LMDB's compacting copy, made inside one read transaction while appends go on,
+ * plus a manifest read back from the copy itself (so the manifest describes exactly what was
+ * copied). Restoring checks every file's length and checksum and the copy's own tip and Merkle root
+ * against the manifest before anything is put in place.
+ */
+public final class Snapshots {
+  static final String DATA_FILE = "data.mdb";
+  private static final HexFormat HEX = HexFormat.of();
+
+  private Snapshots() {}
+
+  /** Writes a snapshot of {@code store} into {@code directory}, which must be absent or empty. */
+  public static SnapshotManifest snapshot(BlockStore store, Path directory) {
+    prepareEmpty(directory);
+    store.mapLock().readLock().lock();
+    try {
+      store.env().copy(directory.toFile(), CopyFlags.MDB_CP_COMPACT);
+    } catch (LmdbException e) {
+      throw new StoreException(Kind.IO, "cannot copy the store into " + directory + ": " + e, e);
+    } finally {
+      store.mapLock().readLock().unlock();
+    }
+    LedgerTip tip;
+    try (BlockStore copy = BlockStore.openReadOnly(directory, true)) {
+      tip = copy.tip();
+    }
+    Path data = directory.resolve(DATA_FILE);
+    SnapshotManifest manifest =
+        new SnapshotManifest(
+            BlockStore.FORMAT_VERSION,
+            tip.size(),
+            HEX.formatHex(tip.tipHash()),
+            HEX.formatHex(tip.ledgerRoot()),
+            List.of(
+                new SnapshotManifest.FileEntry(DATA_FILE, size(data), FileHashes.sha256(data))));
+    manifest.write(directory);
+    return manifest;
+  }
+
+  /**
+   * Checks a snapshot: the manifest, every file's length and checksum, and that the copy's tip,
+   * last block and Merkle root agree with the manifest.
+   *
+   * @throws StoreException SNAPSHOT_INVALID saying what does not match
+   */
+  public static SnapshotManifest verify(Path directory) {
+    SnapshotManifest manifest = SnapshotManifest.read(directory);
+    if (manifest.format() != BlockStore.FORMAT_VERSION) {
+      throw invalid(
+          "snapshot format " + manifest.format() + " is not " + BlockStore.FORMAT_VERSION);
+    }
+    for (SnapshotManifest.FileEntry file : manifest.files()) {
+      Path path = directory.resolve(file.name()).normalize();
+      if (!path.getParent().equals(directory.normalize())) {
+        throw invalid("manifest names a file outside the snapshot: " + file.name());
+      }
+      if (!Files.isRegularFile(path)) {
+        throw invalid(file.name() + " is missing");
+      }
+      long bytes = size(path);
+      if (bytes != file.bytes()) {
+        throw invalid(
+            file.name()
+                + " is "
+                + bytes
+                + " bytes, the manifest says "
+                + file.bytes()
+                + " (truncated?)");
+      }
+      if (!FileHashes.sha256(path).equals(file.sha256())) {
+        throw invalid(file.name() + " does not match its checksum (tampered or corrupted)");
+      }
+    }
+    try (BlockStore copy = BlockStore.openReadOnly(directory, true)) {
+      LedgerTip tip = copy.tip();
+      if (tip.size() != manifest.size()
+          || !HEX.formatHex(tip.tipHash()).equals(manifest.tipHash())
+          || !HEX.formatHex(tip.ledgerRoot()).equals(manifest.ledgerRoot())) {
+        throw invalid("the copy's tip does not match the manifest");
+      }
+      if (!Arrays.equals(copy.rootAt(tip.size()), tip.ledgerRoot())) {
+        throw invalid("the copy's Merkle log does not hash to its ledger root");
+      }
+      if (tip.size() > 0) {
+        byte[] last = LedgerHashes.block(copy.block(tip.size() - 1).orElseThrow().getBlock());
+        if (!Arrays.equals(last, tip.tipHash())) {
+          throw invalid("the copy's last block is not its tip");
+        }
+      }
+    } catch (StoreException e) {
+      if (e.kind() == Kind.SNAPSHOT_INVALID) {
+        throw e;
+      }
+      throw invalid("the copy cannot be read as a store: " + e.getMessage());
+    } catch (RuntimeException e) {
+      throw invalid("the copy cannot be read as a store: " + e);
+    }
+    return manifest;
+  }
+
+  /**
+   * Checks {@code snapshot} and installs it as the store in {@code dataDirectory}, which must not
+   * hold a store already.
+   */
+  public static SnapshotManifest restore(Path snapshot, Path dataDirectory) {
+    SnapshotManifest manifest = verify(snapshot);
+    Path target = dataDirectory.resolve(DATA_FILE);
+    if (Files.exists(target)) {
+      throw new StoreException(
+          Kind.IO, "refusing to restore over the existing store in " + dataDirectory);
+    }
+    try {
+      Files.createDirectories(dataDirectory);
+      Path temp = dataDirectory.resolve(DATA_FILE + ".restoring");
+      Files.copy(snapshot.resolve(DATA_FILE), temp, StandardCopyOption.REPLACE_EXISTING);
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        channel.force(true);
+      }
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new StoreException(Kind.IO, "cannot restore into " + dataDirectory + ": " + e, e);
+    }
+    return manifest;
+  }
+
+  static void prepareEmpty(Path directory) {
+    try {
+      Files.createDirectories(directory);
+      try (var entries = Files.list(directory)) {
+        if (entries.findAny().isPresent()) {
+          throw new StoreException(Kind.IO, directory + " is not empty");
+        }
+      }
+    } catch (IOException e) {
+      throw new StoreException(Kind.IO, "cannot prepare " + directory + ": " + e, e);
+    }
+  }
+
+  private static long size(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      throw new StoreException(Kind.IO, "cannot read " + file + ": " + e, e);
+    }
+  }
+
+  private static StoreException invalid(String message) {
+    return new StoreException(Kind.SNAPSHOT_INVALID, "invalid snapshot: " + message);
+  }
+}

@@ -1,0 +1,151 @@
+package io.swarmcore.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.swarmcore.codecs.proto.FinalizedBlock;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SnapshotsTest {
+  @TempDir Path dir;
+
+  private BlockStore store;
+  private final TestChain chain = new TestChain();
+  private final List<FinalizedBlock> blocks = new ArrayList<>();
+
+  @BeforeEach
+  void fill() {
+    store = BlockStore.open(StoreOptions.at(dir.resolve("live")));
+    appendBatches(10, 20);
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  private void appendBatches(int batches, int perBatch) {
+    for (int b = 0; b < batches; b++) {
+      List<FinalizedBlock> batch = new ArrayList<>();
+      for (int i = 0; i < perBatch; i++) {
+        batch.add(chain.next(2, 64));
+      }
+      store.appendAll(batch);
+      blocks.addAll(batch);
+    }
+  }
+
+  @Test
+  void aSnapshotTakenWhileAppendingRestoresToAConsistentLedger() throws Exception {
+    CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> appendBatches(40, 10));
+    SnapshotManifest manifest = Snapshots.snapshot(store, dir.resolve("snap"));
+    writer.get(60, TimeUnit.SECONDS);
+
+    assertThat(manifest.size()).isBetween(200L, 600L);
+    Snapshots.restore(dir.resolve("snap"), dir.resolve("restored"));
+    try (BlockStore restored = BlockStore.open(StoreOptions.at(dir.resolve("restored")))) {
+      assertThat(restored.tip().size()).isEqualTo(manifest.size());
+      assertThat(HexFormat.of().formatHex(restored.tip().ledgerRoot()))
+          .isEqualTo(manifest.ledgerRoot());
+      assertThat(restored.rootAt(manifest.size())).isEqualTo(store.rootAt(manifest.size()));
+      long last = manifest.size() - 1;
+      assertThat(restored.block(last)).contains(blocks.get((int) last));
+    }
+  }
+
+  @Test
+  void aTamperedSnapshotIsRefused() throws IOException {
+    Path snap = dir.resolve("snap");
+    Snapshots.snapshot(store, snap);
+    try (RandomAccessFile file = new RandomAccessFile(snap.resolve("data.mdb").toFile(), "rw")) {
+      file.seek(5000);
+      int b = file.read();
+      file.seek(5000);
+      file.write(b ^ 0x40);
+    }
+    assertInvalid(snap, "data.mdb does not match its checksum (tampered or corrupted)");
+    assertThat(dir.resolve("restored/data.mdb")).doesNotExist();
+  }
+
+  @Test
+  void aTruncatedSnapshotIsRefused() throws IOException {
+    Path snap = dir.resolve("snap");
+    Snapshots.snapshot(store, snap);
+    try (RandomAccessFile file = new RandomAccessFile(snap.resolve("data.mdb").toFile(), "rw")) {
+      file.setLength(file.length() / 2);
+    }
+    assertInvalid(snap, "(truncated?)");
+  }
+
+  @Test
+  void aManifestThatLiesAboutTheTipIsRefused() throws IOException {
+    Path snap = dir.resolve("snap");
+    SnapshotManifest manifest = Snapshots.snapshot(store, snap);
+    JsonObject lie = manifest.toJson().put("ledgerRoot", "00".repeat(32));
+    Files.writeString(snap.resolve(SnapshotManifest.FILE_NAME), lie.encode());
+    assertInvalid(snap, "the copy's tip does not match the manifest");
+
+    Files.delete(snap.resolve(SnapshotManifest.FILE_NAME));
+    assertInvalid(snap, "has no manifest.json");
+  }
+
+  @Test
+  void restoreNeverOverwritesAStore() {
+    Path snap = dir.resolve("snap");
+    Snapshots.snapshot(store, snap);
+    assertThatThrownBy(() -> Snapshots.restore(snap, dir.resolve("live")))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("refusing to restore over the existing store");
+  }
+
+  @Test
+  void chunksRoundTripAndRefuseAlteration() throws IOException {
+    Path snap = dir.resolve("snap");
+    SnapshotManifest manifest = Snapshots.snapshot(store, snap);
+    JsonObject index = SnapshotChunks.export(snap, dir.resolve("chunks"), 64 * 1024);
+    assertThat(index.getJsonArray("chunks").size()).isGreaterThan(1);
+
+    SnapshotManifest imported =
+        SnapshotChunks.importChunks(dir.resolve("chunks"), dir.resolve("snap2"));
+    assertThat(imported).isEqualTo(manifest);
+
+    Path altered = dir.resolve("chunks/chunk-000001.bin");
+    byte[] bytes = Files.readAllBytes(altered);
+    bytes[10] ^= 1;
+    Files.write(altered, bytes);
+    assertThatThrownBy(
+            () -> SnapshotChunks.importChunks(dir.resolve("chunks"), dir.resolve("snap3")))
+        .isInstanceOfSatisfying(
+            StoreException.class,
+            e -> assertThat(e.kind()).isEqualTo(StoreException.Kind.SNAPSHOT_INVALID))
+        .hasMessage("invalid chunks: chunk 1 does not match its hash (tampered or corrupted)");
+
+    Files.delete(altered);
+    assertThatThrownBy(
+            () -> SnapshotChunks.importChunks(dir.resolve("chunks"), dir.resolve("snap4")))
+        .hasMessage("invalid chunks: chunk 1 (chunk-000001.bin) is missing");
+    assertThatThrownBy(() -> SnapshotChunks.export(snap, dir.resolve("big"), 17 * 1024 * 1024))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private void assertInvalid(Path snap, String reason) {
+    assertThatThrownBy(() -> Snapshots.restore(snap, dir.resolve("restored")))
+        .isInstanceOfSatisfying(
+            StoreException.class,
+            e -> assertThat(e.kind()).isEqualTo(StoreException.Kind.SNAPSHOT_INVALID))
+        .hasMessageContaining(reason);
+  }
+}
