@@ -20,6 +20,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
@@ -47,10 +49,12 @@ public final class BlockStore implements AutoCloseable {
   private static final int ENOSPC = 28;
   private static final int EFBIG = 27;
   private static final int EDQUOT = 122;
+  private static final Set<Path> OPEN = ConcurrentHashMap.newKeySet();
 
   private final StoreOptions options;
   private final Env<byte[]> env;
   private final boolean readOnly;
+  private final Path realDirectory;
   private final Dbi<byte[]> blocks;
   private final Dbi<byte[]> blockHeights;
   private final Dbi<byte[]> transactions;
@@ -64,8 +68,9 @@ public final class BlockStore implements AutoCloseable {
   private volatile LedgerTip tip;
   private MerkleFrontier frontier;
 
-  private BlockStore(StoreOptions options, Env<byte[]> env, boolean readOnly) {
+  private BlockStore(StoreOptions options, Env<byte[]> env, boolean readOnly, Path realDirectory) {
     this.options = options;
+    this.realDirectory = realDirectory;
     this.env = env;
     this.readOnly = readOnly;
     DbiFlags[] create = readOnly ? new DbiFlags[0] : new DbiFlags[] {DbiFlags.MDB_CREATE};
@@ -94,11 +99,28 @@ public final class BlockStore implements AutoCloseable {
   }
 
   private static BlockStore open(StoreOptions options, boolean readOnly, boolean noLock) {
+    Path directory;
     try {
       Files.createDirectories(options.directory());
+      directory = options.directory().toRealPath();
     } catch (IOException e) {
       throw new StoreException(Kind.IO, "cannot create " + options.directory() + ": " + e, e);
     }
+    // LMDB forbids opening one environment twice in a process: it would corrupt its locks.
+    if (!OPEN.add(directory)) {
+      throw new StoreException(
+          Kind.IO, "the store in " + directory + " is already open in this process");
+    }
+    try {
+      return openEnvironment(options, readOnly, noLock, directory);
+    } catch (RuntimeException e) {
+      OPEN.remove(directory);
+      throw e;
+    }
+  }
+
+  private static BlockStore openEnvironment(
+      StoreOptions options, boolean readOnly, boolean noLock, Path directory) {
     List<EnvFlags> flags = new ArrayList<>(List.of(EnvFlags.MDB_NOTLS));
     if (options.noSync()) {
       flags.add(EnvFlags.MDB_NOSYNC);
@@ -122,7 +144,7 @@ public final class BlockStore implements AutoCloseable {
     }
     BlockStore store;
     try {
-      store = new BlockStore(options, env, readOnly);
+      store = new BlockStore(options, env, readOnly, directory);
       store.initialize();
     } catch (RuntimeException e) {
       env.close();
@@ -335,7 +357,10 @@ public final class BlockStore implements AutoCloseable {
     synchronized (writer) {
       mapLock.writeLock().lock();
       try {
-        env.close();
+        if (!env.isClosed()) {
+          env.close();
+          OPEN.remove(realDirectory);
+        }
       } finally {
         mapLock.writeLock().unlock();
       }

@@ -192,6 +192,13 @@ class BlockStoreTest {
   }
 
   @Test
+  void aStoreCannotBeOpenedTwiceInOneProcess() {
+    assertThatThrownBy(() -> BlockStore.open(StoreOptions.at(dir)))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("is already open in this process");
+  }
+
+  @Test
   void theMapGrowsWhenFull() {
     long initial = store.status().mapSize();
     for (int i = 0; i < 300; i++) {

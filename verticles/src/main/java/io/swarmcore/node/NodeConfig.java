@@ -23,6 +23,7 @@ public record NodeConfig(
     Endpoint grpc,
     Cluster cluster,
     Peers peers,
+    Storage storage,
     JsonObject json) {
 
   /** How many validators there are and how many of them may be Byzantine. */
@@ -38,16 +39,30 @@ public record NodeConfig(
 
   public record Peers(long announceIntervalMs) {}
 
+  /** The ledger store: how far its LMDB map may grow, and whether commits skip fsync. */
+  public record Storage(long maxMapSizeBytes, boolean noSync) {}
+
   private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final int MAX_PORT = 65_535;
 
   private static final Set<String> TOP_KEYS =
-      Set.of("nodeId", "keyFile", "dataDir", "consensus", "http", "grpc", "cluster", "peers");
+      Set.of(
+          "nodeId",
+          "keyFile",
+          "dataDir",
+          "consensus",
+          "http",
+          "grpc",
+          "cluster",
+          "peers",
+          "storage");
   private static final Set<String> CONSENSUS_KEYS =
       Set.of("validatorCount", "byzantineTolerance", "fastPathEnabled", "fastPathThreshold");
   private static final Set<String> ENDPOINT_KEYS = Set.of("host", "port");
   private static final Set<String> CLUSTER_KEYS = Set.of("name", "host", "port", "members");
   private static final Set<String> PEERS_KEYS = Set.of("announceIntervalMs");
+  private static final Set<String> STORAGE_KEYS = Set.of("maxMapSizeBytes", "noSync");
+  private static final long MIN_MAP_SIZE = 64L << 20;
 
   /**
    * Parses and validates a complete configuration (defaults already merged in).
@@ -75,12 +90,20 @@ public record NodeConfig(
     Peers peers =
         new Peers(fields.longValue(peersJson, "peers", "announceIntervalMs", 100, 3_600_000));
 
+    JsonObject storageJson = fields.object(json, "", "storage");
+    fields.rejectUnknown(storageJson, "storage", STORAGE_KEYS);
+    Storage storage =
+        new Storage(
+            fields.longValue(
+                storageJson, "storage", "maxMapSizeBytes", MIN_MAP_SIZE, Long.MAX_VALUE),
+            fields.bool(storageJson, "storage", "noSync"));
+
     checkPortClashes(fields, http, grpc, cluster);
     if (!fields.problems().isEmpty()) {
       throw new ConfigException(fields.problems());
     }
     return new NodeConfig(
-        nodeId, keyFile, dataDir, consensus, http, grpc, cluster, peers, json.copy());
+        nodeId, keyFile, dataDir, consensus, http, grpc, cluster, peers, storage, json.copy());
   }
 
   private static Consensus consensus(JsonFields fields, JsonObject json) {

@@ -3,6 +3,7 @@ package io.swarmcore.node;
 import io.swarmcore.codecs.Codecs;
 import io.swarmcore.crypto.KeyFile;
 import io.swarmcore.crypto.SigningKey;
+import io.swarmcore.ledger.StorageVerticle;
 import io.swarmcore.node.core.PeerDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -56,7 +57,8 @@ public final class NodeVerticle extends VerticleBase {
         promise ->
             promise.complete(Status.OK(peersJson(peers.up(System.currentTimeMillis(), fresh)))));
     return vertx
-        .deployVerticle(new PeerVerticle(config, key, peers, metrics))
+        .deployVerticle(new StorageVerticle(config, health))
+        .compose(id -> vertx.deployVerticle(new PeerVerticle(config, key, peers, metrics)))
         .compose(id -> vertx.deployVerticle(new HttpEndpointVerticle(config, health)));
   }
 

@@ -116,6 +116,7 @@ class NodeVerticleTest {
         new JsonObject()
             .put("nodeId", nodeId)
             .put("keyFile", key.toString())
+            .put("dataDir", dir.resolve(nodeId).toString())
             .put("http", new JsonObject().put("port", httpPort))
             .put("grpc", new JsonObject().put("port", 0))
             .put("peers", new JsonObject().put("announceIntervalMs", 200));

@@ -1,0 +1,304 @@
+package io.swarmcore.ledger;
+
+import com.google.protobuf.ByteString;
+import io.swarmcore.codecs.InboundMessages;
+import io.swarmcore.codecs.LedgerHashes;
+import io.swarmcore.codecs.proto.FinalizedBlock;
+import io.swarmcore.codecs.proto.InclusionProof;
+import io.swarmcore.codecs.proto.Receipt;
+import io.swarmcore.merkle.MerkleTree;
+import io.swarmcore.node.NodeConfig;
+import io.swarmcore.node.NodeConfigLoader;
+import io.swarmcore.storage.BlockStore;
+import io.swarmcore.storage.SnapshotManifest;
+import io.swarmcore.storage.Snapshots;
+import io.swarmcore.storage.StoreException;
+import io.swarmcore.storage.StoreOptions;
+import io.swarmcore.storage.TxLocation;
+import io.swarmcore.storage.core.InvalidBlockException;
+import io.swarmcore.storage.core.LedgerTip;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves the node's {@link BlockStore} on {@code swarm.storage.<nodeId>.<verb>}. Every LMDB call
+ * runs on a worker thread, never on the event loop: appends on one dedicated thread (one writer, in
+ * order), reads on a small pool. Append and snapshot are local to this JVM (no other cluster member
+ * can write the ledger or the node's disk); reads are open to the cluster.
+ */
+public final class StorageVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(StorageVerticle.class);
+  private static final HexFormat HEX = HexFormat.of();
+
+  private NodeConfig config;
+  private HealthChecks health;
+  private BlockStore store;
+  private WorkerExecutor writer;
+  private WorkerExecutor readers;
+
+  /** For deployment by class name: reads the node configuration from {@code config()}. */
+  public StorageVerticle() {}
+
+  public StorageVerticle(NodeConfig config, HealthChecks health) {
+    this.config = config;
+    this.health = health;
+  }
+
+  public static String address(String nodeId, String verb) {
+    return "swarm.storage." + nodeId + "." + verb;
+  }
+
+  /** Where a node keeps its ledger store, under its data folder. */
+  public static Path storeDirectory(NodeConfig config) {
+    return config.dataDir().resolve("ledger");
+  }
+
+  @Override
+  public Future<?> start() {
+    if (config == null) {
+      config = NodeConfig.parse(NodeConfigLoader.defaults().mergeIn(config(), true));
+    }
+    writer = vertx.createSharedWorkerExecutor("swarm-storage-writer-" + config.nodeId(), 1);
+    readers = vertx.createSharedWorkerExecutor("swarm-storage-readers-" + config.nodeId(), 4);
+    StoreOptions options =
+        StoreOptions.at(storeDirectory(config))
+            .withMapSizes(StoreOptions.DEFAULT_INITIAL_MAP_SIZE, config.storage().maxMapSizeBytes())
+            .withNoSync(config.storage().noSync());
+    return writer
+        .executeBlocking(() -> BlockStore.open(options))
+        .compose(
+            opened -> {
+              store = opened;
+              register();
+              LOG.info(
+                  "node {} ledger at {}: {} blocks",
+                  config.nodeId(),
+                  options.directory(),
+                  opened.tip().size());
+              return Future.succeededFuture();
+            });
+  }
+
+  private void register() {
+    var bus = vertx.eventBus();
+    bus.localConsumer(
+        address(config.nodeId(), "append"),
+        InboundMessages.guarded(FinalizedBlock.class, this::append, rejected -> {}));
+    bus.localConsumer(address(config.nodeId(), "snapshot"), this::snapshot);
+    bus.consumer(address(config.nodeId(), "block"), this::block);
+    bus.consumer(address(config.nodeId(), "receipt"), this::receipt);
+    bus.consumer(address(config.nodeId(), "proof"), this::proof);
+    bus.consumer(address(config.nodeId(), "consistency"), this::consistency);
+    bus.consumer(
+        address(config.nodeId(), "status"), message -> reply(message, readers, this::status));
+    if (health != null) {
+      health.register("storage", promise -> promise.complete(Status.OK(tipJson(store.tip()))));
+    }
+  }
+
+  private void append(Message<Object> message, FinalizedBlock block) {
+    reply(message, writer, () -> tipJson(store.append(block)));
+  }
+
+  private void block(Message<Object> message) {
+    reply(
+        message,
+        readers,
+        () -> {
+          JsonObject request = StorageRequests.object(message.body());
+          var found =
+              request.containsKey("hash")
+                  ? store.blockByHash(StorageRequests.hash(request, "hash"))
+                  : store.block(StorageRequests.nonNegative(request, "height"));
+          return found.orElseThrow(
+              () ->
+                  StorageRequests.failure(
+                      StorageFailure.NOT_FOUND, "no block " + request.encode()));
+        });
+  }
+
+  private void receipt(Message<Object> message) {
+    reply(
+        message,
+        readers,
+        () -> {
+          byte[] txHash = StorageRequests.hash(StorageRequests.object(message.body()), "txHash");
+          TxLocation location =
+              store
+                  .transaction(txHash)
+                  .orElseThrow(
+                      () ->
+                          StorageRequests.failure(
+                              StorageFailure.NOT_FOUND, "no transaction " + HEX.formatHex(txHash)));
+          return receiptOf(txHash, location);
+        });
+  }
+
+  /** Everything a client needs to check its transaction's finality against the validator set. */
+  private Receipt receiptOf(byte[] txHash, TxLocation location) {
+    FinalizedBlock block = store.block(location.height()).orElseThrow();
+    LedgerTip tip = store.tip();
+    List<byte[]> txHashes =
+        block.getBlock().getTransactionsList().stream().map(LedgerHashes::transaction).toList();
+    MerkleTree txTree = MerkleTree.of(txHashes);
+    return Receipt.newBuilder()
+        .setTxHash(ByteString.copyFrom(txHash))
+        .setHeight(location.height())
+        .setPosition(location.position())
+        .setBlockHeader(block.getBlock().getHeader())
+        .setCertificate(block.getCertificate())
+        .setTxInclusion(
+            inclusion(
+                location.position(),
+                txTree.size(),
+                txTree.inclusionProof(location.position(), txTree.size())))
+        .setBlockInclusion(
+            inclusion(
+                location.height(), tip.size(), store.inclusionProof(location.height(), tip.size())))
+        .setLedgerTreeSize(tip.size())
+        .setLedgerRoot(ByteString.copyFrom(tip.ledgerRoot()))
+        .build();
+  }
+
+  private void proof(Message<Object> message) {
+    reply(
+        message,
+        readers,
+        () -> {
+          JsonObject request = StorageRequests.object(message.body());
+          long height = StorageRequests.nonNegative(request, "height");
+          long size =
+              request.containsKey("treeSize")
+                  ? StorageRequests.nonNegative(request, "treeSize")
+                  : store.tip().size();
+          return new JsonObject()
+              .put("leafIndex", height)
+              .put("treeSize", size)
+              .put("path", hexArray(store.inclusionProof(height, size)))
+              .put("root", HEX.formatHex(store.rootAt(size)));
+        });
+  }
+
+  private void consistency(Message<Object> message) {
+    reply(
+        message,
+        readers,
+        () -> {
+          JsonObject request = StorageRequests.object(message.body());
+          long oldSize = StorageRequests.nonNegative(request, "oldSize");
+          long newSize = StorageRequests.nonNegative(request, "newSize");
+          return new JsonObject()
+              .put("oldSize", oldSize)
+              .put("newSize", newSize)
+              .put("path", hexArray(store.consistencyProof(oldSize, newSize)))
+              .put("oldRoot", HEX.formatHex(store.rootAt(oldSize)))
+              .put("newRoot", HEX.formatHex(store.rootAt(newSize)));
+        });
+  }
+
+  private JsonObject status() {
+    var status = store.status();
+    return tipJson(status.tip())
+        .put("mapSize", status.mapSize())
+        .put("maxMapSize", status.maxMapSize())
+        .put("bytesOnDisk", status.bytesOnDisk())
+        .put("formatVersion", status.formatVersion());
+  }
+
+  private void snapshot(Message<Object> message) {
+    reply(
+        message,
+        readers,
+        () -> {
+          JsonObject request = StorageRequests.object(message.body());
+          if (!(request.getValue("dir") instanceof String dir)) {
+            throw StorageRequests.failure(StorageFailure.BAD_REQUEST, "\"dir\" must name a folder");
+          }
+          SnapshotManifest manifest = Snapshots.snapshot(store, Path.of(dir));
+          return manifest.toJson();
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (store == null) {
+      return Future.succeededFuture();
+    }
+    return writer
+        .executeBlocking(
+            () -> {
+              store.close();
+              return null;
+            })
+        .eventually(() -> writer.close())
+        .eventually(() -> readers.close());
+  }
+
+  /** Runs {@code work} on {@code executor} and replies with its result or a documented failure. */
+  private <T> void reply(Message<Object> message, WorkerExecutor executor, Callable<T> work) {
+    executor
+        .executeBlocking(work, false)
+        .onComplete(
+            result -> {
+              if (result.succeeded()) {
+                message.reply(result.result());
+              } else {
+                ReplyException failure = asFailure(result.cause());
+                message.fail(failure.failureCode(), failure.getMessage());
+              }
+            });
+  }
+
+  private static ReplyException asFailure(Throwable cause) {
+    if (cause instanceof ReplyException reply) {
+      return reply;
+    }
+    if (cause instanceof InvalidBlockException invalid) {
+      return StorageRequests.failure(
+          StorageFailure.INVALID_BLOCK, invalid.rule() + ": " + invalid.getMessage());
+    }
+    if (cause instanceof StoreException store
+        && (store.kind() == StoreException.Kind.FULL
+            || store.kind() == StoreException.Kind.DISK_FULL)) {
+      return StorageRequests.failure(StorageFailure.STORE_FULL, store.getMessage());
+    }
+    if (cause instanceof IllegalArgumentException bad) {
+      return StorageRequests.failure(StorageFailure.BAD_REQUEST, bad.getMessage());
+    }
+    LOG.warn("storage request failed", cause);
+    return StorageRequests.failure(StorageFailure.STORE_ERROR, String.valueOf(cause.getMessage()));
+  }
+
+  private static JsonObject tipJson(LedgerTip tip) {
+    return new JsonObject()
+        .put("size", tip.size())
+        .put("tipHash", HEX.formatHex(tip.tipHash()))
+        .put("ledgerRoot", HEX.formatHex(tip.ledgerRoot()));
+  }
+
+  private static JsonArray hexArray(List<byte[]> hashes) {
+    JsonArray array = new JsonArray();
+    hashes.forEach(hash -> array.add(HEX.formatHex(hash)));
+    return array;
+  }
+
+  private static InclusionProof inclusion(long index, long size, List<byte[]> path) {
+    InclusionProof.Builder proof =
+        InclusionProof.newBuilder().setLeafIndex(index).setTreeSize(size);
+    path.forEach(hash -> proof.addAuditPath(ByteString.copyFrom(hash)));
+    return proof.build();
+  }
+}

@@ -1,0 +1,173 @@
+package io.swarmcore.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.swarmcore.codecs.Codecs;
+import io.swarmcore.codecs.LedgerHashes;
+import io.swarmcore.codecs.proto.FinalizedBlock;
+import io.swarmcore.codecs.proto.Receipt;
+import io.swarmcore.merkle.MerkleHash;
+import io.swarmcore.merkle.MerkleVerifier;
+import io.swarmcore.node.NodeConfig;
+import io.swarmcore.node.NodeConfigLoader;
+import io.swarmcore.storage.TestChain;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+class StorageVerticleTest {
+  private static final HexFormat HEX = HexFormat.of();
+
+  @TempDir Path dir;
+  private final TestChain chain = new TestChain();
+  private final List<FinalizedBlock> blocks =
+      IntStream.range(0, 6).mapToObj(i -> chain.next(3, 40)).toList();
+
+  @BeforeEach
+  void deploy(Vertx vertx, VertxTestContext test) {
+    Codecs.register(vertx.eventBus());
+    NodeConfig config =
+        NodeConfig.parse(
+            NodeConfigLoader.defaults()
+                .mergeIn(
+                    new JsonObject().put("nodeId", "s1").put("dataDir", dir.toString()), true));
+    vertx
+        .deployVerticle(new StorageVerticle(config, null))
+        .onComplete(test.succeedingThenComplete());
+  }
+
+  private static <T> Future<T> request(Vertx vertx, String verb, Object body) {
+    return vertx
+        .eventBus()
+        .<T>request(StorageVerticle.address("s1", verb), body)
+        .map(m -> m.body());
+  }
+
+  private Future<Object> appendAll(Vertx vertx) {
+    Future<Object> done = Future.succeededFuture();
+    for (FinalizedBlock block : blocks) {
+      done = done.compose(x -> request(vertx, "append", block));
+    }
+    return done;
+  }
+
+  @Test
+  void appendsAndServesBlocksReceiptsAndProofs(Vertx vertx, VertxTestContext test) {
+    FinalizedBlock third = blocks.get(2);
+    byte[] txHash = LedgerHashes.transaction(third.getBlock().getTransactions(1));
+    appendAll(vertx)
+        .compose(tip -> request(vertx, "block", new JsonObject().put("height", 2)))
+        .compose(
+            block -> {
+              test.verify(() -> assertThat(block).isEqualTo(third));
+              return request(
+                  vertx, "receipt", new JsonObject().put("txHash", HEX.formatHex(txHash)));
+            })
+        .compose(
+            body -> {
+              Receipt receipt = (Receipt) body;
+              test.verify(
+                  () -> {
+                    assertThat(receipt.getHeight()).isEqualTo(2);
+                    assertThat(receipt.getPosition()).isEqualTo(1);
+                    byte[] blockLeaf = MerkleHash.leaf(LedgerHashes.block(third.getBlock()));
+                    assertThat(
+                            MerkleVerifier.verifyInclusion(
+                                blockLeaf,
+                                2,
+                                receipt.getLedgerTreeSize(),
+                                receipt.getBlockInclusion().getAuditPathList().stream()
+                                    .map(b -> b.toByteArray())
+                                    .toList(),
+                                receipt.getLedgerRoot().toByteArray()))
+                        .isTrue();
+                  });
+              return request(
+                  vertx, "consistency", new JsonObject().put("oldSize", 3).put("newSize", 6));
+            })
+        .compose(
+            body -> {
+              JsonObject proof = (JsonObject) body;
+              test.verify(
+                  () ->
+                      assertThat(
+                              MerkleVerifier.verifyConsistency(
+                                  3,
+                                  6,
+                                  proof.getJsonArray("path").stream()
+                                      .map(h -> HEX.parseHex((String) h))
+                                      .toList(),
+                                  HEX.parseHex(proof.getString("oldRoot")),
+                                  HEX.parseHex(proof.getString("newRoot"))))
+                          .isTrue());
+              return request(vertx, "status", new JsonObject());
+            })
+        .onComplete(
+            test.succeeding(
+                status ->
+                    test.verify(
+                        () -> {
+                          assertThat(((JsonObject) status).getLong("size")).isEqualTo(6);
+                          test.completeNow();
+                        })));
+  }
+
+  @Test
+  void failuresCarryTheirDocumentedCodes(Vertx vertx, VertxTestContext test) {
+    request(vertx, "append", blocks.get(1))
+        .recover(
+            failure -> {
+              test.verify(
+                  () -> assertFailure(failure, StorageFailure.INVALID_BLOCK, "WRONG_HEIGHT"));
+              return request(vertx, "block", new JsonObject().put("height", 99));
+            })
+        .recover(
+            failure -> {
+              test.verify(() -> assertFailure(failure, StorageFailure.NOT_FOUND, "no block"));
+              return request(vertx, "receipt", new JsonObject().put("txHash", "zz"));
+            })
+        .recover(
+            failure -> {
+              test.verify(
+                  () -> assertFailure(failure, StorageFailure.BAD_REQUEST, "64 hex digits"));
+              return request(vertx, "proof", new JsonObject().put("height", 0).put("treeSize", 5));
+            })
+        .recover(
+            failure -> {
+              test.verify(
+                  () ->
+                      assertFailure(
+                          failure, StorageFailure.BAD_REQUEST, "beyond the ledger's 0 blocks"));
+              return request(vertx, "append", "not a block");
+            })
+        .onComplete(
+            test.failing(
+                failure ->
+                    test.verify(
+                        () -> {
+                          assertThat(((ReplyException) failure).failureCode()).isEqualTo(400);
+                          test.completeNow();
+                        })));
+  }
+
+  private static void assertFailure(Throwable failure, StorageFailure expected, String text) {
+    assertThat(failure).isInstanceOf(ReplyException.class);
+    assertThat(((ReplyException) failure).failureCode()).isEqualTo(expected.code());
+    assertThat(failure.getMessage()).startsWith(expected.name()).contains(text);
+  }
+}
