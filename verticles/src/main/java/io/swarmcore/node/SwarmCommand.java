@@ -10,7 +10,13 @@ import picocli.CommandLine.IVersionProvider;
     mixinStandardHelpOptions = true,
     versionProvider = SwarmCommand.Version.class,
     description = "Swarm: a Byzantine-fault-tolerant ledger on Eclipse Vert.x.",
-    subcommands = {RunCommand.class, KeygenCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      RunCommand.class,
+      KeygenCommand.class,
+      MerkleCommand.class,
+      StoreCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class SwarmCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
