@@ -25,8 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
-import org.lmdbjava.ByteArrayProxy;
-import org.lmdbjava.Dbi;
+import org.lmdbjava.ByteBufferProxy;
 import org.lmdbjava.DbiFlags;
 import org.lmdbjava.Env;
 import org.lmdbjava.EnvFlags;
@@ -52,33 +51,35 @@ public final class BlockStore implements AutoCloseable {
   private static final Set<Path> OPEN = ConcurrentHashMap.newKeySet();
 
   private final StoreOptions options;
-  private final Env<byte[]> env;
+  private final Env<ByteBuffer> env;
   private final boolean readOnly;
   private final Path realDirectory;
-  private final Dbi<byte[]> blocks;
-  private final Dbi<byte[]> blockHeights;
-  private final Dbi<byte[]> transactions;
-  private final Dbi<byte[]> nodes;
-  private final Dbi<byte[]> meta;
+  private final Table blocks;
+  private final Table blockHeights;
+  private final Table transactions;
+  private final Table nodes;
+  private final Table meta;
 
   /** Held (shared) by every transaction; taken exclusively to grow the map. */
   private final ReadWriteLock mapLock = new ReentrantReadWriteLock();
 
   private final Object writer = new Object();
+  private final SubtreeCache subtrees = new SubtreeCache();
   private volatile LedgerTip tip;
   private MerkleFrontier frontier;
 
-  private BlockStore(StoreOptions options, Env<byte[]> env, boolean readOnly, Path realDirectory) {
+  private BlockStore(
+      StoreOptions options, Env<ByteBuffer> env, boolean readOnly, Path realDirectory) {
     this.options = options;
     this.realDirectory = realDirectory;
     this.env = env;
     this.readOnly = readOnly;
     DbiFlags[] create = readOnly ? new DbiFlags[0] : new DbiFlags[] {DbiFlags.MDB_CREATE};
-    this.blocks = env.openDbi("blocks", create);
-    this.blockHeights = env.openDbi("block-heights", create);
-    this.transactions = env.openDbi("transactions", create);
-    this.nodes = env.openDbi("merkle-nodes", create);
-    this.meta = env.openDbi("meta", create);
+    this.blocks = new Table(env.openDbi("blocks", create));
+    this.blockHeights = new Table(env.openDbi("block-heights", create));
+    this.transactions = new Table(env.openDbi("transactions", create));
+    this.nodes = new Table(env.openDbi("merkle-nodes", create));
+    this.meta = new Table(env.openDbi("meta", create));
   }
 
   /** Opens (creating if needed) the store in {@code options.directory()}. */
@@ -131,10 +132,10 @@ public final class BlockStore implements AutoCloseable {
     if (noLock) {
       flags.add(EnvFlags.MDB_NOLOCK);
     }
-    Env<byte[]> env;
+    Env<ByteBuffer> env;
     try {
       env =
-          Env.create(ByteArrayProxy.PROXY_BA)
+          Env.create(ByteBufferProxy.PROXY_OPTIMAL)
               .setMapSize(options.initialMapSize())
               .setMaxDbs(5)
               .setMaxReaders(256)
@@ -154,7 +155,7 @@ public final class BlockStore implements AutoCloseable {
   }
 
   private void initialize() {
-    try (Txn<byte[]> txn = readOnly ? env.txnRead() : env.txnWrite()) {
+    try (Txn<ByteBuffer> txn = readOnly ? env.txnRead() : env.txnWrite()) {
       byte[] format = meta.get(txn, Keys.META_FORMAT);
       if (format == null && readOnly) {
         throw new StoreException(
@@ -175,9 +176,10 @@ public final class BlockStore implements AutoCloseable {
                 + FORMAT_VERSION);
       }
     }
-    try (Txn<byte[]> txn = env.txnRead()) {
+    try (Txn<ByteBuffer> txn = env.txnRead()) {
       tip = readTip(txn);
       frontier = MerkleFrontier.restore(tip.size(), source(txn));
+      subtrees.edge(frontier);
     }
   }
 
@@ -209,7 +211,7 @@ public final class BlockStore implements AutoCloseable {
           nextTip = new LedgerTip(nextTip.size() + 1, ok.blockHash(), next.root());
         }
         mapLock.readLock().lock();
-        try (Txn<byte[]> txn = env.txnWrite()) {
+        try (Txn<ByteBuffer> txn = env.txnWrite()) {
           MerkleFrontier replay = frontier.copy();
           for (CheckedBlock block : checked) {
             write(txn, block, replay);
@@ -217,6 +219,7 @@ public final class BlockStore implements AutoCloseable {
           writeTip(txn, nextTip);
           txn.commit();
           frontier = next;
+          subtrees.edge(next);
           tip = nextTip;
           return nextTip;
         } catch (Env.MapFullException full) {
@@ -231,9 +234,9 @@ public final class BlockStore implements AutoCloseable {
     }
   }
 
-  private void write(Txn<byte[]> txn, CheckedBlock block, MerkleFrontier replay) {
+  private void write(Txn<ByteBuffer> txn, CheckedBlock block, MerkleFrontier replay) {
     long height = block.height();
-    blocks.put(txn, Keys.height(height), block.finalized().toByteArray(), PutFlags.MDB_APPEND);
+    blocks.put(txn, Keys.height(height), block.finalized(), PutFlags.MDB_APPEND);
     // Headers carry their height, so two blocks never share a hash.
     blockHeights.put(txn, block.blockHash(), Keys.height(height));
     List<byte[]> txHashes = block.txHashes();
@@ -344,7 +347,7 @@ public final class BlockStore implements AutoCloseable {
   }
 
   /** The LMDB environment, for {@link Snapshots}. */
-  Env<byte[]> env() {
+  Env<ByteBuffer> env() {
     return env;
   }
 
@@ -367,9 +370,9 @@ public final class BlockStore implements AutoCloseable {
     }
   }
 
-  private <T> T read(Function<Txn<byte[]>, T> action) {
+  private <T> T read(Function<Txn<ByteBuffer>, T> action) {
     mapLock.readLock().lock();
-    try (Txn<byte[]> txn = env.txnRead()) {
+    try (Txn<ByteBuffer> txn = env.txnRead()) {
       return action.apply(txn);
     } catch (LmdbNativeException e) {
       throw translate("read failed", e);
@@ -378,13 +381,18 @@ public final class BlockStore implements AutoCloseable {
     }
   }
 
-  private SubtreeSource source(Txn<byte[]> txn) {
+  private SubtreeSource source(Txn<ByteBuffer> txn) {
     return (level, index) -> {
-      byte[] hash = nodes.get(txn, Keys.node(level, index));
+      byte[] hash = subtrees.get(level, index);
+      if (hash != null) {
+        return hash;
+      }
+      hash = nodes.get(txn, Keys.node(level, index));
       if (hash == null) {
         throw new StoreException(
             Kind.IO, "the Merkle log lacks subtree level " + level + " index " + index);
       }
+      subtrees.offer(level, index, hash);
       return hash;
     };
   }
@@ -397,14 +405,14 @@ public final class BlockStore implements AutoCloseable {
     }
   }
 
-  private LedgerTip readTip(Txn<byte[]> txn) {
+  private LedgerTip readTip(Txn<ByteBuffer> txn) {
     return new LedgerTip(
         Keys.readLong(meta.get(txn, Keys.META_SIZE)),
         meta.get(txn, Keys.META_TIP),
         meta.get(txn, Keys.META_ROOT));
   }
 
-  private void writeTip(Txn<byte[]> txn, LedgerTip next) {
+  private void writeTip(Txn<ByteBuffer> txn, LedgerTip next) {
     meta.put(txn, Keys.META_SIZE, Keys.height(next.size()));
     meta.put(txn, Keys.META_TIP, next.tipHash());
     meta.put(txn, Keys.META_ROOT, next.ledgerRoot());

@@ -199,6 +199,29 @@ class BlockStoreTest {
   }
 
   @Test
+  void cachedSubtreesServeTheSameProofsAsLmdb() {
+    MerkleTree reference = new MerkleTree();
+    List<FinalizedBlock> batch = new ArrayList<>();
+    for (int i = 0; i < 700; i++) {
+      FinalizedBlock block = chain.next(0, 0);
+      batch.add(block);
+      reference.appendData(LedgerHashes.block(block.getBlock()));
+    }
+    store.appendAll(batch);
+    java.util.Random random = new java.util.Random(7);
+    for (int pass = 0; pass < 2; pass++) { // the second pass reads high subtrees from the cache
+      for (int i = 0; i < 300; i++) {
+        long size = 1 + random.nextInt(700);
+        long height = random.nextInt((int) size);
+        assertThat(store.inclusionProof(height, size))
+            .usingElementComparator(java.util.Arrays::compare)
+            .containsExactlyElementsOf(reference.inclusionProof(height, size));
+        assertThat(store.rootAt(size)).isEqualTo(reference.root(size));
+      }
+    }
+  }
+
+  @Test
   void theMapGrowsWhenFull() {
     long initial = store.status().mapSize();
     for (int i = 0; i < 300; i++) {
