@@ -48,6 +48,8 @@ public final class BlockStore implements AutoCloseable {
   private static final int ENOSPC = 28;
   private static final int EFBIG = 27;
   private static final int EDQUOT = 122;
+  private static final int EIO = 5;
+  private static final long LOW_SPACE_BYTES = 256L << 20;
   private static final Set<Path> OPEN = ConcurrentHashMap.newKeySet();
 
   private final StoreOptions options;
@@ -141,7 +143,7 @@ public final class BlockStore implements AutoCloseable {
               .setMaxReaders(256)
               .open(options.directory().toFile(), flags.toArray(EnvFlags[]::new));
     } catch (LmdbNativeException e) {
-      throw translate("cannot open the store in " + options.directory(), e);
+      throw translate("cannot open the store in " + options.directory(), e, options.directory());
     }
     BlockStore store;
     try {
@@ -431,12 +433,36 @@ public final class BlockStore implements AutoCloseable {
     return new TxLocation(buffer.getLong(), buffer.getInt());
   }
 
-  static StoreException translate(String what, LmdbNativeException e) {
+  StoreException translate(String what, LmdbNativeException e) {
+    return translate(what, e, options.directory());
+  }
+
+  /**
+   * A failed write: LMDB reports a full disk as ENOSPC or, when the write came up short, as EIO; a
+   * file-size limit as EFBIG, a quota as EDQUOT. The message says how much room is left.
+   */
+  static StoreException translate(String what, LmdbNativeException e, Path directory) {
     int rc = e.getResultCode();
-    if (rc == ENOSPC || rc == EFBIG || rc == EDQUOT) {
-      return new StoreException(
-          Kind.DISK_FULL, what + ": no space left for the ledger (" + e.getMessage() + ")", e);
+    if (rc != ENOSPC && rc != EFBIG && rc != EDQUOT && rc != EIO) {
+      return new StoreException(Kind.IO, what + ": " + e.getMessage(), e);
     }
-    return new StoreException(Kind.IO, what + ": " + e.getMessage(), e);
+    long free = usableSpace(directory);
+    String message =
+        what
+            + ": the disk refused the write ("
+            + e.getMessage()
+            + "; disk full, file size limit or quota, or a failing disk); "
+            + (free < 0 ? "free space unknown" : (free >> 20) + " MiB free")
+            + " where the store lives. Nothing was written; the store stays readable.";
+    boolean full = rc != EIO || (free >= 0 && free < LOW_SPACE_BYTES);
+    return new StoreException(full ? Kind.DISK_FULL : Kind.IO, message, e);
+  }
+
+  private static long usableSpace(Path directory) {
+    try {
+      return Files.getFileStore(directory).getUsableSpace();
+    } catch (IOException e) {
+      return -1;
+    }
   }
 }
