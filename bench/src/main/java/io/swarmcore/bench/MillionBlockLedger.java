@@ -2,6 +2,7 @@ package io.swarmcore.bench;
 
 import io.swarmcore.storage.BlockStore;
 import io.swarmcore.storage.StoreOptions;
+import io.swarmcore.storage.TestChain;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -19,10 +20,10 @@ final class MillionBlockLedger {
         Path.of(System.getProperty("bench.dir", "target"), "ledger-1m").toAbsolutePath();
     Files.createDirectories(directory);
     BlockStore store = BlockStore.open(StoreOptions.at(directory).withNoSync(true));
-    ChainSource chain = new ChainSource(store);
+    TestChain chain = new TestChain(store);
     while (store.tip().size() < BLOCKS) {
       int next = (int) Math.min(10_000, BLOCKS - store.tip().size());
-      store.appendAll(chain.next(next, 1, 32));
+      store.appendAll(chain.batch(next, 1, 32));
     }
     return store;
   }

@@ -3,6 +3,7 @@ package io.swarmcore.bench;
 import io.swarmcore.codecs.proto.FinalizedBlock;
 import io.swarmcore.storage.BlockStore;
 import io.swarmcore.storage.StoreOptions;
+import io.swarmcore.storage.TestChain;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ public class StoreAppendBenchmark {
   public abstract static class Ledger {
     private Path directory;
     BlockStore store;
-    private ChainSource chain;
+    private TestChain chain;
     List<FinalizedBlock> batch;
 
     abstract int batchSize();
@@ -54,12 +55,12 @@ public class StoreAppendBenchmark {
       Files.createDirectories(base);
       directory = Files.createTempDirectory(base, "append-");
       store = BlockStore.open(StoreOptions.at(directory));
-      chain = new ChainSource(store);
+      chain = new TestChain(store);
     }
 
     @Setup(Level.Invocation)
     public void nextBatch() {
-      batch = chain.next(batchSize(), 1, 4096 - 32);
+      batch = chain.batch(batchSize(), 1, 4096 - 32);
     }
 
     @TearDown(Level.Trial)

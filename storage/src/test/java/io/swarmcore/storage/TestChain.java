@@ -17,9 +17,26 @@ import java.util.List;
 
 /** Builds a valid chain of finalized blocks (with placeholder certificate signatures). */
 public final class TestChain {
-  private final MerkleFrontier frontier = new MerkleFrontier();
-  private LedgerTip tip = LedgerTip.empty();
+  private final MerkleFrontier frontier;
+  private LedgerTip tip;
   private long nonce;
+
+  /** A chain from the first block. */
+  public TestChain() {
+    this.frontier = new MerkleFrontier();
+    this.tip = LedgerTip.empty();
+  }
+
+  /**
+   * A chain that extends {@code store}'s current tip. Its transactions start from a nonce no
+   * earlier chain on this store used (each block holds far fewer than 2^20 transactions), so they
+   * never repeat one already in the ledger.
+   */
+  public TestChain(BlockStore store) {
+    this.frontier = store.frontier();
+    this.tip = store.tip();
+    this.nonce = tip.size() << 20;
+  }
 
   public LedgerTip tip() {
     return tip;
@@ -32,6 +49,17 @@ public final class TestChain {
       transactions.add(transaction(payloadBytes));
     }
     return next(transactions);
+  }
+
+  /**
+   * The next {@code blocks} blocks, each with {@code count} transactions of {@code payloadBytes}.
+   */
+  public List<FinalizedBlock> batch(int blocks, int count, int payloadBytes) {
+    List<FinalizedBlock> batch = new ArrayList<>(blocks);
+    for (int i = 0; i < blocks; i++) {
+      batch.add(next(count, payloadBytes));
+    }
+    return batch;
   }
 
   public FinalizedBlock next(List<ByteString> transactions) {
