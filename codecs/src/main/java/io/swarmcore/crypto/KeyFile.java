@@ -1,5 +1,7 @@
 package io.swarmcore.crypto;
 
+import io.swarmcore.crypto.vrf.VrfKeyPair;
+import io.swarmcore.crypto.vrf.VrfSuite;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -12,8 +14,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -47,6 +51,11 @@ public final class KeyFile {
    * overwrites: losing a validator key is worse than a failed command.
    */
   public static void write(Path path, SigningKey key) {
+    write(path, key, null);
+  }
+
+  /** Like {@link #write(Path, SigningKey)}, with the validator's VRF key pair as well. */
+  public static void write(Path path, SigningKey key, VrfKeyPair vrf) {
     if (Files.exists(path)) {
       throw new KeyFileException("key file " + path + " already exists; refusing to overwrite it");
     }
@@ -59,6 +68,14 @@ public final class KeyFile {
                     .put("algorithm", "Ed25519")
                     .put("publicKey", key.publicKey().hex())
                     .put("secretKey", HexFormat.of().formatHex(key.seed())));
+    if (vrf != null) {
+      json.put(
+          "vrf",
+          new JsonObject()
+              .put("suite", vrf.suite().name())
+              .put("publicKey", HexFormat.of().formatHex(vrf.publicKey()))
+              .put("secretKey", HexFormat.of().formatHex(vrf.secretKey())));
+    }
     byte[] content = (json.encodePrettily() + "\n").getBytes(StandardCharsets.UTF_8);
     Path absolute = path.toAbsolutePath();
     try {
@@ -77,8 +94,16 @@ public final class KeyFile {
     }
   }
 
-  /** Reads and checks a key file; every failure names the file and the problem. */
+  /** Reads and checks a key file's signing key; every failure names the file and the problem. */
   public static SigningKey read(Path path) {
+    return readValidatorKeys(path).signing();
+  }
+
+  /** A validator's keys: the Ed25519 signing key and, when the file has one, its VRF key pair. */
+  public record ValidatorKeys(SigningKey signing, Optional<VrfKeyPair> vrf) {}
+
+  /** Reads and checks every key in a key file. */
+  public static ValidatorKeys readValidatorKeys(Path path) {
     checkPermissions(path);
     String text;
     try {
@@ -119,32 +144,67 @@ public final class KeyFile {
               + signing.getValue("algorithm"));
     }
     SigningKey key =
-        SigningKey.fromSeed(hexField(path, signing, "secretKey", SigningKey.SEED_LENGTH));
-    byte[] storedPublic = hexField(path, signing, "publicKey", PublicKey.LENGTH);
+        SigningKey.fromSeed(
+            hexField(path, signing, "signing", "secretKey", SigningKey.SEED_LENGTH));
+    byte[] storedPublic = hexField(path, signing, "signing", "publicKey", PublicKey.LENGTH);
     if (!key.publicKey().equals(PublicKey.of(storedPublic))) {
       throw new KeyFileException(
           "key file "
               + path
               + ": signing.publicKey does not belong to signing.secretKey (the file is corrupt)");
     }
-    return key;
+    return new ValidatorKeys(key, readVrf(path, json));
   }
 
-  private static byte[] hexField(Path path, JsonObject object, String field, int length) {
+  private static Optional<VrfKeyPair> readVrf(Path path, JsonObject json) {
+    if (json.getValue("vrf") == null) {
+      return Optional.empty();
+    }
+    if (!(json.getValue("vrf") instanceof JsonObject vrf)) {
+      throw new KeyFileException("key file " + path + ": \"vrf\" must be an object");
+    }
+    VrfSuite suite;
+    try {
+      suite = VrfSuite.fromName(String.valueOf(vrf.getValue("suite")));
+    } catch (IllegalArgumentException e) {
+      throw new KeyFileException("key file " + path + ": vrf.suite: " + e.getMessage());
+    }
+    byte[] secret = hexField(path, vrf, "vrf", "secretKey", suite.secretKeyLength());
+    byte[] stored = hexField(path, vrf, "vrf", "publicKey", suite.publicKeyLength());
+    byte[] derived;
+    try {
+      derived = suite.vrf().publicKey(secret);
+    } catch (IllegalArgumentException e) {
+      throw new KeyFileException("key file " + path + ": vrf.secretKey: " + e.getMessage());
+    }
+    if (!Arrays.equals(derived, stored)) {
+      throw new KeyFileException(
+          "key file "
+              + path
+              + ": vrf.publicKey does not belong to vrf.secretKey (the file is corrupt)");
+    }
+    return Optional.of(new VrfKeyPair(suite, secret, stored));
+  }
+
+  private static byte[] hexField(
+      Path path, JsonObject object, String section, String field, int length) {
     if (!(object.getValue(field) instanceof String hex)) {
-      throw new KeyFileException("key file " + path + ": missing string field signing." + field);
+      throw new KeyFileException(
+          "key file " + path + ": missing string field " + section + "." + field);
     }
     byte[] bytes;
     try {
       bytes = HexFormat.of().parseHex(hex);
     } catch (IllegalArgumentException e) {
-      throw new KeyFileException("key file " + path + ": signing." + field + " is not hex");
+      throw new KeyFileException("key file " + path + ": " + section + "." + field + " is not hex");
     }
     if (bytes.length != length) {
       throw new KeyFileException(
           "key file "
               + path
-              + ": signing."
+              + ": "
+              + section
+              + "."
               + field
               + " must be "
               + length

@@ -27,6 +27,38 @@ class KeyFileTest {
   }
 
   @Test
+  void theVrfKeyPairRoundTripsAndIsChecked() throws IOException {
+    Path file = dir.resolve("validator.json");
+    var vrf =
+        io.swarmcore.crypto.vrf.VrfSuite.EDWARDS25519_SHA512_TAI
+            .vrf()
+            .generate(new java.security.SecureRandom());
+    KeyFile.write(file, key, vrf);
+
+    KeyFile.ValidatorKeys keys = KeyFile.readValidatorKeys(file);
+    assertThat(keys.signing().publicKey()).isEqualTo(key.publicKey());
+    assertThat(keys.vrf()).contains(vrf);
+
+    JsonObject json = new JsonObject(Files.readString(file));
+    json.getJsonObject("vrf").put("publicKey", "00".repeat(32));
+    Files.writeString(file, json.encode());
+    assertThatThrownBy(() -> KeyFile.readValidatorKeys(file))
+        .isInstanceOf(KeyFileException.class)
+        .hasMessageContaining("vrf.publicKey does not belong to vrf.secretKey");
+
+    json.getJsonObject("vrf").put("suite", "RSA");
+    Files.writeString(file, json.encode());
+    assertThatThrownBy(() -> KeyFile.readValidatorKeys(file)).hasMessageContaining("vrf.suite: ");
+  }
+
+  @Test
+  void aKeyFileWithoutVrfKeysStillReads() {
+    Path file = dir.resolve("old.json");
+    KeyFile.write(file, key);
+    assertThat(KeyFile.readValidatorKeys(file).vrf()).isEmpty();
+  }
+
+  @Test
   void refusesToOverwriteAnExistingKey() {
     Path file = dir.resolve("node.json");
     KeyFile.write(file, key);

@@ -45,6 +45,7 @@ public final class StorageVerticle extends VerticleBase {
 
   private NodeConfig config;
   private HealthChecks health;
+  private LedgerGuard guard;
   private BlockStore store;
   private WorkerExecutor writer;
   private WorkerExecutor readers;
@@ -53,8 +54,16 @@ public final class StorageVerticle extends VerticleBase {
   public StorageVerticle() {}
 
   public StorageVerticle(NodeConfig config, HealthChecks health) {
+    this(config, health, null);
+  }
+
+  /**
+   * @param guard extra rules for every block (the election's seed proofs), or null
+   */
+  public StorageVerticle(NodeConfig config, HealthChecks health, LedgerGuard guard) {
     this.config = config;
     this.health = health;
+    this.guard = guard;
   }
 
   public static String address(String nodeId, String verb) {
@@ -78,7 +87,7 @@ public final class StorageVerticle extends VerticleBase {
             .withMapSizes(StoreOptions.DEFAULT_INITIAL_MAP_SIZE, config.storage().maxMapSizeBytes())
             .withNoSync(config.storage().noSync());
     return writer
-        .executeBlocking(() -> BlockStore.open(options))
+        .executeBlocking(() -> replayed(BlockStore.open(options)))
         .compose(
             opened -> {
               store = opened;
@@ -110,7 +119,41 @@ public final class StorageVerticle extends VerticleBase {
   }
 
   private void append(Message<Object> message, FinalizedBlock block) {
-    reply(message, writer, () -> tipJson(store.append(block)));
+    reply(
+        message,
+        writer,
+        () -> {
+          if (guard != null) {
+            guard.check(block);
+          }
+          LedgerTip tip = store.append(block);
+          if (guard != null) {
+            guard.applied(block);
+          }
+          return tipJson(tip);
+        });
+  }
+
+  /** Rebuilds the guard's state from the stored blocks, in order. */
+  private BlockStore replayed(BlockStore opened) {
+    if (guard == null) {
+      return opened;
+    }
+    try {
+      for (long height = 0; height < opened.tip().size(); height++) {
+        FinalizedBlock block = opened.block(height).orElseThrow();
+        try {
+          guard.applied(block);
+        } catch (RuntimeException e) {
+          throw new IllegalStateException(
+              "stored block " + height + " breaks this node's ledger rules: " + e.getMessage(), e);
+        }
+      }
+      return opened;
+    } catch (RuntimeException e) {
+      opened.close();
+      throw e;
+    }
   }
 
   private void block(Message<Object> message) {

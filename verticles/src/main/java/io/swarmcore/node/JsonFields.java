@@ -56,6 +56,17 @@ final class JsonFields {
     return "";
   }
 
+  /** A string that may be empty (meaning: not set). */
+  String optionalString(JsonObject parent, String path, String key) {
+    Object value = parent.getValue(key);
+    if (value instanceof String text) {
+      return text.strip();
+    }
+    problems.add(
+        quoted(join(path, key)) + " must be a string (empty for none), got " + describe(value));
+    return "";
+  }
+
   int integer(JsonObject parent, String path, String key, int min, int max) {
     return (int) longValue(parent, path, key, min, max);
   }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -18,6 +19,7 @@ public record NodeConfig(
     String nodeId,
     Path keyFile,
     Path dataDir,
+    Optional<Path> genesisFile,
     Consensus consensus,
     Endpoint http,
     Endpoint grpc,
@@ -50,6 +52,7 @@ public record NodeConfig(
           "nodeId",
           "keyFile",
           "dataDir",
+          "genesisFile",
           "consensus",
           "http",
           "grpc",
@@ -80,6 +83,9 @@ public record NodeConfig(
     }
     Path keyFile = Path.of(fields.string(json, "", "keyFile"));
     Path dataDir = Path.of(fields.string(json, "", "dataDir"));
+    String genesis = fields.optionalString(json, "", "genesisFile");
+    Optional<Path> genesisFile =
+        genesis.isEmpty() ? Optional.empty() : Optional.of(Path.of(genesis));
 
     Consensus consensus = consensus(fields, fields.object(json, "", "consensus"));
     Endpoint http = endpoint(fields, json, "http");
@@ -103,7 +109,17 @@ public record NodeConfig(
       throw new ConfigException(fields.problems());
     }
     return new NodeConfig(
-        nodeId, keyFile, dataDir, consensus, http, grpc, cluster, peers, storage, json.copy());
+        nodeId,
+        keyFile,
+        dataDir,
+        genesisFile,
+        consensus,
+        http,
+        grpc,
+        cluster,
+        peers,
+        storage,
+        json.copy());
   }
 
   private static Consensus consensus(JsonFields fields, JsonObject json) {

@@ -3,6 +3,11 @@ package io.swarmcore.node;
 import io.swarmcore.codecs.Codecs;
 import io.swarmcore.crypto.KeyFile;
 import io.swarmcore.crypto.SigningKey;
+import io.swarmcore.election.ElectionState;
+import io.swarmcore.election.ElectionVerticle;
+import io.swarmcore.election.Genesis;
+import io.swarmcore.election.core.ElectionCore;
+import io.swarmcore.election.core.ElectionParameters;
 import io.swarmcore.ledger.StorageVerticle;
 import io.swarmcore.node.core.PeerDirectory;
 import io.vertx.core.Future;
@@ -11,6 +16,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
+import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +39,11 @@ public final class NodeVerticle extends VerticleBase {
     Codecs.register(vertx.eventBus());
     return vertx
         .executeBlocking(() -> KeyFile.read(config.keyFile()))
-        .compose(key -> deployChildren(config, key))
+        .compose(
+            key ->
+                vertx
+                    .executeBlocking(() -> election(config))
+                    .compose(election -> deployChildren(config, key, election)))
         .onSuccess(
             done ->
                 LOG.info(
@@ -43,7 +54,28 @@ public final class NodeVerticle extends VerticleBase {
                     config.cluster().name()));
   }
 
-  private Future<?> deployChildren(NodeConfig config, SigningKey key) {
+  /** The election over the genesis file, if the node has one. */
+  private static Optional<ElectionState> election(NodeConfig config) {
+    if (config.genesisFile().isEmpty()) {
+      return Optional.empty();
+    }
+    ElectionParameters parameters = Genesis.read(config.genesisFile().get());
+    int listed = parameters.genesisValidators().size();
+    if (listed != config.consensus().validatorCount()) {
+      throw new ConfigException(
+          List.of(
+              "genesis file "
+                  + config.genesisFile().get()
+                  + " lists "
+                  + listed
+                  + " validators but \"consensus.validatorCount\" is "
+                  + config.consensus().validatorCount()));
+    }
+    return Optional.of(new ElectionState(new ElectionCore(parameters)));
+  }
+
+  private Future<?> deployChildren(
+      NodeConfig config, SigningKey key, Optional<ElectionState> election) {
     NodeMetrics metrics = NodeMetrics.forNode(config.nodeId());
     PeerDirectory peers = new PeerDirectory();
     long fresh = 3 * config.peers().announceIntervalMs();
@@ -56,8 +88,13 @@ public final class NodeVerticle extends VerticleBase {
         "peers",
         promise ->
             promise.complete(Status.OK(peersJson(peers.up(System.currentTimeMillis(), fresh)))));
-    return vertx
-        .deployVerticle(new StorageVerticle(config, health))
+    Future<String> storage =
+        vertx.deployVerticle(new StorageVerticle(config, health, election.orElse(null)));
+    if (election.isPresent()) {
+      storage =
+          storage.compose(id -> vertx.deployVerticle(new ElectionVerticle(config, election.get())));
+    }
+    return storage
         .compose(id -> vertx.deployVerticle(new PeerVerticle(config, key, peers, metrics)))
         .compose(id -> vertx.deployVerticle(new HttpEndpointVerticle(config, health)));
   }

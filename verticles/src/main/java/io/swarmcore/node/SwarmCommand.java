@@ -15,6 +15,8 @@ import picocli.CommandLine.IVersionProvider;
       KeygenCommand.class,
       MerkleCommand.class,
       StoreCommand.class,
+      VrfCommand.class,
+      ElectionCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class SwarmCommand implements Runnable {

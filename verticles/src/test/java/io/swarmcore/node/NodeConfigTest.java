@@ -64,8 +64,8 @@ class NodeConfigTest {
                 .put("cluster", new JsonObject().put("members", new JsonArray())));
     assertThat(e.problems())
         .containsExactlyInAnyOrder(
-            "unknown key \"nodeid\" (known keys: cluster, consensus, dataDir, grpc, http, keyFile,"
-                + " nodeId, peers, storage)",
+            "unknown key \"nodeid\" (known keys: cluster, consensus, dataDir, genesisFile, grpc,"
+                + " http, keyFile, nodeId, peers, storage)",
             "\"consensus.fastPathThreshold\" must be in (0, 1] (a share of the validators), got 0.0",
             "\"cluster.members\" must be a non-empty list of strings, got []",
             "port clash: \"http.port\" and \"grpc.port\" are both 9090");

@@ -13,7 +13,9 @@ public final class InvalidBlockException extends RuntimeException {
     WRONG_TX_ROOT,
     TOO_LARGE,
     DUPLICATE_TRANSACTION,
-    WRONG_CERTIFICATE
+    WRONG_CERTIFICATE,
+    /** The epoch seed proof is missing, unexpected or invalid (checked by the election). */
+    WRONG_SEED_PROOF
   }
 
   private final Rule rule;
