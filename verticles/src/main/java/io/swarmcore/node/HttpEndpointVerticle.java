@@ -1,5 +1,7 @@
 package io.swarmcore.node;
 
+import io.swarmcore.resilience.ResilienceManager;
+import io.swarmcore.resilience.ResilienceRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.ext.healthchecks.HealthChecks;
@@ -13,21 +15,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node's operator endpoint: {@code /health} (every registered check, plus the Hazelcast
- * cluster-safe check when clustered) and {@code /metrics} (Prometheus text format). Deployed by
- * {@link NodeVerticle}, or alone by class name with a node configuration.
+ * cluster-safe check when clustered), {@code /health/resilience} (the resilience stats) and {@code
+ * /metrics} (Prometheus text format). Deployed by {@link NodeVerticle}, or alone by class name with
+ * a node configuration.
  */
 public final class HttpEndpointVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpEndpointVerticle.class);
 
   private NodeConfig config;
   private HealthChecks health;
+  private ResilienceManager resilience;
 
   /** For deployment by class name: reads the node configuration from {@code config()}. */
   public HttpEndpointVerticle() {}
 
-  HttpEndpointVerticle(NodeConfig config, HealthChecks health) {
+  HttpEndpointVerticle(NodeConfig config, HealthChecks health, ResilienceManager resilience) {
     this.config = config;
     this.health = health;
+    this.resilience = resilience;
   }
 
   @Override
@@ -42,6 +47,10 @@ public final class HttpEndpointVerticle extends VerticleBase {
       health.register("cluster", ClusterHealthCheck.createProcedure(vertx));
     }
     Router router = Router.router(vertx);
+    if (resilience != null) {
+      // Before /health*, which would otherwise answer for it.
+      ResilienceRoutes.mount(router, resilience);
+    }
     router.get("/health*").handler(HealthCheckHandler.createWithHealthChecks(health));
     String registry = NodeVertx.metricsRegistry(config.nodeId());
     if (BackendRegistries.getNow(registry) != null) {

@@ -1,5 +1,6 @@
 package io.swarmcore.node;
 
+import io.swarmcore.resilience.ResilienceSettings;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -26,6 +27,7 @@ public record NodeConfig(
     Cluster cluster,
     Peers peers,
     Storage storage,
+    ResilienceSettings resilience,
     JsonObject json) {
 
   /** How many validators there are and how many of them may be Byzantine. */
@@ -58,7 +60,8 @@ public record NodeConfig(
           "grpc",
           "cluster",
           "peers",
-          "storage");
+          "storage",
+          "resilience");
   private static final Set<String> CONSENSUS_KEYS =
       Set.of("validatorCount", "byzantineTolerance", "fastPathEnabled", "fastPathThreshold");
   private static final Set<String> ENDPOINT_KEYS = Set.of("host", "port");
@@ -104,6 +107,13 @@ public record NodeConfig(
                 storageJson, "storage", "maxMapSizeBytes", MIN_MAP_SIZE, Long.MAX_VALUE),
             fields.bool(storageJson, "storage", "noSync"));
 
+    ResilienceSettings resilience = null;
+    try {
+      resilience = ResilienceSettings.parse(fields.object(json, "", "resilience"));
+    } catch (IllegalArgumentException e) {
+      e.getMessage().lines().forEach(fields::problem);
+    }
+
     checkPortClashes(fields, http, grpc, cluster);
     if (!fields.problems().isEmpty()) {
       throw new ConfigException(fields.problems());
@@ -119,6 +129,7 @@ public record NodeConfig(
         cluster,
         peers,
         storage,
+        resilience,
         json.copy());
   }
 

@@ -10,6 +10,8 @@ import io.swarmcore.election.core.ElectionCore;
 import io.swarmcore.election.core.ElectionParameters;
 import io.swarmcore.ledger.StorageVerticle;
 import io.swarmcore.node.core.PeerDirectory;
+import io.swarmcore.resilience.ResilienceManager;
+import io.swarmcore.resilience.ResilienceVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
@@ -94,9 +96,12 @@ public final class NodeVerticle extends VerticleBase {
       storage =
           storage.compose(id -> vertx.deployVerticle(new ElectionVerticle(config, election.get())));
     }
+    ResilienceManager resilience = ResilienceVerticle.build(vertx, config);
     return storage
-        .compose(id -> vertx.deployVerticle(new PeerVerticle(config, key, peers, metrics)))
-        .compose(id -> vertx.deployVerticle(new HttpEndpointVerticle(config, health)));
+        .compose(id -> vertx.deployVerticle(new ResilienceVerticle(config, resilience)))
+        .compose(
+            id -> vertx.deployVerticle(new PeerVerticle(config, key, peers, metrics, resilience)))
+        .compose(id -> vertx.deployVerticle(new HttpEndpointVerticle(config, health, resilience)));
   }
 
   private static JsonObject peersJson(java.util.List<PeerDirectory.Peer> up) {

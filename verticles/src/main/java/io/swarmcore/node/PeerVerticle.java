@@ -11,6 +11,9 @@ import io.swarmcore.codecs.proto.SignedEnvelope;
 import io.swarmcore.crypto.SigningKey;
 import io.swarmcore.node.core.HelloVerifier;
 import io.swarmcore.node.core.PeerDirectory;
+import io.swarmcore.resilience.CircuitBreaker;
+import io.swarmcore.resilience.CircuitBreakerConfig;
+import io.swarmcore.resilience.ResilienceManager;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -31,6 +34,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class PeerVerticle extends VerticleBase {
   public static final String ANNOUNCE = "swarm.peers.announce";
+
+  /** The resilience config name whose breaker settings apply to every peer. */
+  static final String PEER_BREAKERS = "peers";
+
   static final long HANDSHAKE_TIMEOUT_MS = 5_000;
   private static final int NONCE_BYTES = 16;
   private static final Logger LOG = LoggerFactory.getLogger(PeerVerticle.class);
@@ -39,15 +46,22 @@ public final class PeerVerticle extends VerticleBase {
   private final SigningKey key;
   private final PeerDirectory directory;
   private final NodeMetrics metrics;
+  private final ResilienceManager resilience;
   private final SecureRandom random = new SecureRandom();
   private final Set<String> handshakesInFlight = new HashSet<>();
   private long announceTimer = -1;
 
-  PeerVerticle(NodeConfig config, SigningKey key, PeerDirectory directory, NodeMetrics metrics) {
+  PeerVerticle(
+      NodeConfig config,
+      SigningKey key,
+      PeerDirectory directory,
+      NodeMetrics metrics,
+      ResilienceManager resilience) {
     this.config = config;
     this.key = key;
     this.directory = directory;
     this.metrics = metrics;
+    this.resilience = resilience;
   }
 
   public static String helloAddress(String nodeId) {
@@ -100,12 +114,17 @@ public final class PeerVerticle extends VerticleBase {
 
   private void handshake(String peerId) {
     ByteString nonce = ByteString.copyFrom(randomNonce());
-    vertx
-        .eventBus()
-        .<Object>request(
-            helloAddress(peerId),
-            sealHello(nonce),
-            new DeliveryOptions().setSendTimeout(HANDSHAKE_TIMEOUT_MS))
+    // One breaker per peer: a peer that keeps failing is left alone for a while instead of
+    // being asked again every announce interval.
+    peerBreaker(peerId)
+        .execute(
+            () ->
+                vertx
+                    .eventBus()
+                    .<Object>request(
+                        helloAddress(peerId),
+                        sealHello(nonce),
+                        new DeliveryOptions().setSendTimeout(HANDSHAKE_TIMEOUT_MS)))
         .onComplete(
             answer -> {
               handshakesInFlight.remove(peerId);
@@ -122,6 +141,15 @@ public final class PeerVerticle extends VerticleBase {
                 LOG.warn("peer {} answered the handshake wrongly: {}", peerId, e.getMessage());
               }
             });
+  }
+
+  private CircuitBreaker peerBreaker(String peerId) {
+    CircuitBreakerConfig template =
+        config
+            .resilience()
+            .circuitBreakers()
+            .getOrDefault(PEER_BREAKERS, CircuitBreakerConfig.DEFAULTS);
+    return resilience.circuitBreaker(PEER_BREAKERS + "." + peerId, template);
   }
 
   private void checkAnswer(String peerId, ByteString nonce, Message<Object> answer) {
