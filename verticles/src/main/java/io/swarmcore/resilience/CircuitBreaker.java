@@ -32,6 +32,7 @@ public final class CircuitBreaker {
   private BreakerPolicy policy;
   private final List<Consumer<Transition>> listeners = new CopyOnWriteArrayList<>();
   private final ResilienceMetrics.BreakerMeters meters;
+  private final CallDeadlines deadlines;
   private volatile BreakerState state = BreakerState.CLOSED;
   private long rejected;
 
@@ -49,12 +50,15 @@ public final class CircuitBreaker {
             "swarm-" + name,
             vertx,
             new CircuitBreakerOptions()
-                .setTimeout(config.callTimeoutMillis())
+                // Call timeouts are ours (CallDeadlines): one periodic sweep per breaker instead
+                // of a Vert.x timer set and cancelled around every call.
+                .setTimeout(-1)
                 .setMaxFailures(Integer.MAX_VALUE)
                 .setFallbackOnFailure(false)
                 .setNotificationAddress(null));
     this.state = policy.state(System.currentTimeMillis());
     this.meters = metrics.breaker(name, () -> state.gaugeValue());
+    this.deadlines = new CallDeadlines(vertx, name, config.callTimeoutMillis());
   }
 
   public String name() {
@@ -79,8 +83,8 @@ public final class CircuitBreaker {
           ResilienceException.circuitOpen(name, admission.retryAfterMillis(), admission.reason()));
     }
     long start = System.nanoTime();
-    return execution
-        .execute(call)
+    return deadlines
+        .bound(execution.execute(call), start)
         .andThen(outcome -> record(admission, System.nanoTime() - start, outcome.failed()));
   }
 
@@ -95,6 +99,11 @@ public final class CircuitBreaker {
    * the outcome with the same admission.
    */
   public Admission tryAcquire() {
+    // Closed is the common case and needs neither the lock nor the clock: the policy only
+    // counts admissions while half-open, and time only matters while open.
+    if (state == BreakerState.CLOSED) {
+      return Admission.call();
+    }
     Admission admission;
     Transition transition;
     synchronized (this) {
@@ -159,6 +168,11 @@ public final class CircuitBreaker {
       }
       return now;
     }
+  }
+
+  /** Stops the call-timeout sweep (calls in flight then run without a deadline). */
+  void close() {
+    deadlines.close();
   }
 
   synchronized long openUntilMillis() {

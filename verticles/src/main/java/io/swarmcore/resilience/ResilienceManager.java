@@ -16,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -33,7 +34,12 @@ public final class ResilienceManager {
   private final Map<String, ClusterRateLimiter> clusterLimiters = new ConcurrentHashMap<>();
   private final Map<String, Bulkhead> bulkheads = new ConcurrentHashMap<>();
   private final Map<String, Retry> retries = new ConcurrentHashMap<>();
-  private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
+
+  /** Per name, the chain {@link #protect} runs; rebuilt when a component is registered. */
+  private final Map<String, Protection> protections = new ConcurrentHashMap<>();
+
+  private record Protection(
+      CircuitBreaker breaker, RateLimiter limiter, Bulkhead bulkhead, Timer latency) {}
 
   private ResilienceManager(Vertx vertx, MeterRegistry registry) {
     this.vertx = vertx;
@@ -46,6 +52,7 @@ public final class ResilienceManager {
   }
 
   public CircuitBreaker circuitBreaker(String name, CircuitBreakerConfig config) {
+    protections.remove(name);
     return breakers.computeIfAbsent(name, n -> newBreaker(n, config));
   }
 
@@ -108,6 +115,7 @@ public final class ResilienceManager {
   }
 
   public RateLimiter rateLimiter(String name, long capacity, long refillPerSecond) {
+    protections.remove(name);
     return limiters.computeIfAbsent(
         name, n -> new RateLimiter(vertx, n, capacity, refillPerSecond, metrics));
   }
@@ -118,6 +126,7 @@ public final class ResilienceManager {
   }
 
   public Bulkhead bulkhead(String name, int maxConcurrent, int maxQueue, long maxWaitMillis) {
+    protections.remove(name);
     return bulkheads.computeIfAbsent(
         name, n -> new Bulkhead(vertx, n, maxConcurrent, maxQueue, maxWaitMillis, metrics));
   }
@@ -129,24 +138,38 @@ public final class ResilienceManager {
   /** Breaker, then rate limiter (one token), then bulkhead, then the call. */
   public <T> Future<T> protect(String name, Supplier<Future<T>> call) {
     long start = System.nanoTime();
-    CircuitBreaker breaker = breakers.get(name);
-    RateLimiter limiter = limiters.get(name);
-    Bulkhead bulkhead = bulkheads.get(name);
-    Supplier<Future<T>> guarded = bulkhead == null ? call : () -> bulkhead.execute(call);
-    Supplier<Future<T>> limited =
-        limiter == null
-            ? guarded
-            : () ->
-                limiter.tryAcquire(1)
-                    ? guarded.get()
-                    : Future.failedFuture(
-                        ResilienceException.rateLimited(
-                            name, Math.max(1, limiter.nanosUntilAvailable(1) / 1_000_000)));
-    Future<T> result = breaker == null ? limited.get() : breaker.execute(limited);
-    Timer latency = latencies.computeIfAbsent(name, metrics::latency);
+    Protection protection = protections.computeIfAbsent(name, this::protection);
+    Supplier<Future<T>> limited = limited(name, protection, call);
+    Future<T> result =
+        protection.breaker() == null ? limited.get() : protection.breaker().execute(limited);
     return result.andThen(
-        done ->
-            latency.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS));
+        done -> protection.latency().record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
+  }
+
+  private Protection protection(String name) {
+    return new Protection(
+        breakers.get(name), limiters.get(name), bulkheads.get(name), metrics.latency(name));
+  }
+
+  private static <T> Supplier<Future<T>> limited(
+      String name, Protection protection, Supplier<Future<T>> call) {
+    Bulkhead bulkhead = protection.bulkhead();
+    Supplier<Future<T>> guarded = bulkhead == null ? call : () -> bulkhead.execute(call);
+    RateLimiter limiter = protection.limiter();
+    if (limiter == null) {
+      return guarded;
+    }
+    return () ->
+        limiter.tryAcquire(1)
+            ? guarded.get()
+            : Future.failedFuture(
+                ResilienceException.rateLimited(
+                    name, Math.max(1, limiter.nanosUntilAvailable(1) / 1_000_000)));
+  }
+
+  /** Stops the breakers' call-timeout sweeps. */
+  public void close() {
+    breakers.values().forEach(CircuitBreaker::close);
   }
 
   /** True when a breaker marked critical is open: the node should report itself DOWN. */
