@@ -40,6 +40,7 @@ public class BreakerBenchmark {
   private ResilienceManager manager;
   private io.swarmcore.resilience.CircuitBreaker ours;
   private CircuitBreaker vertxBreaker;
+  private CircuitBreaker vertxBreakerNoTimeout;
   private io.github.resilience4j.circuitbreaker.CircuitBreaker r4j;
   private Supplier<String> r4jDecorated;
   private final Supplier<Future<String>> call = () -> Future.succeededFuture("ok");
@@ -48,7 +49,12 @@ public class BreakerBenchmark {
   public void setUp() {
     vertx = Vertx.vertx();
     context = vertx.getOrCreateContext();
-    manager = ResilienceManager.create(vertx, null);
+    // The node's registry kind: Prometheus, whose histograms cost less than the simple registry's.
+    manager =
+        ResilienceManager.create(
+            vertx,
+            new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT));
     ours = manager.circuitBreaker("dep", io.swarmcore.resilience.CircuitBreakerConfig.DEFAULTS);
     vertxBreaker =
         CircuitBreaker.create(
@@ -71,6 +77,18 @@ public class BreakerBenchmark {
   @OperationsPerInvocation(EventLoopBatch.SIZE)
   public void swarmProtect() {
     EventLoopBatch.run(context, () -> manager.protect("dep", call));
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(EventLoopBatch.SIZE)
+  public void swarmBreakerExecute() {
+    EventLoopBatch.run(context, () -> ours.execute(call));
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(EventLoopBatch.SIZE)
+  public void vertxExecuteWithoutTimeout() {
+    EventLoopBatch.run(context, () -> vertxBreakerNoTimeout.execute(call));
   }
 
   @Benchmark

@@ -63,6 +63,7 @@ public class ClusterLimiterBenchmark {
   private ClusterRateLimiter leased;
   private AsyncBucketProxy bucket4jExact;
   private AsyncBucketProxy bucket4jDelaying;
+  private io.github.bucket4j.distributed.BucketProxy bucket4jDelayingSync;
 
   @Setup
   public void setUp() throws Exception {
@@ -96,8 +97,9 @@ public class ClusterLimiterBenchmark {
     leased =
         manager.clusterRateLimiter(
             "bench-leased", ClusterRateLimiterConfig.exact(HUGE, HUGE).leased(1_000, 1_000));
-    AsyncProxyManager<String> proxies =
-        new HazelcastProxyManager<String>(hazelcast.getMap("bucket4j")).asAsync();
+    HazelcastProxyManager<String> syncProxies =
+        new HazelcastProxyManager<>(hazelcast.getMap("bucket4j"));
+    AsyncProxyManager<String> proxies = syncProxies.asAsync();
     BucketConfiguration configuration =
         BucketConfiguration.builder()
             .addLimit(
@@ -114,6 +116,24 @@ public class ClusterLimiterBenchmark {
             .withOptimization(
                 Optimizations.delaying(new DelayParameters(1_000, Duration.ofMillis(50))))
             .build(key + "-delaying", () -> CompletableFuture.completedFuture(configuration));
+    bucket4jDelayingSync =
+        syncProxies
+            .builder()
+            .withOptimization(
+                Optimizations.delaying(new DelayParameters(1_000, Duration.ofMillis(50))))
+            .build(key + "-delaying-sync", configuration);
+  }
+
+  /** Our lease's synchronous path on the JMH thread (a refill below half a lease runs behind). */
+  @Benchmark
+  public boolean swarmLeasedLocal() {
+    return leased.tryAcquireLocal(key, 1);
+  }
+
+  /** Bucket4j "delaying" through its synchronous proxy on the JMH thread. */
+  @Benchmark
+  public boolean bucket4jDelayingSync() {
+    return bucket4jDelayingSync.tryConsume(1);
   }
 
   @TearDown

@@ -1,5 +1,6 @@
 package io.swarmcore.resilience;
 
+import io.micrometer.core.instrument.Timer;
 import io.swarmcore.resilience.core.Admission;
 import io.swarmcore.resilience.core.BreakerPolicy;
 import io.swarmcore.resilience.core.BreakerState;
@@ -10,6 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -33,6 +35,7 @@ public final class CircuitBreaker {
   private final List<Consumer<Transition>> listeners = new CopyOnWriteArrayList<>();
   private final ResilienceMetrics.BreakerMeters meters;
   private final CallDeadlines deadlines;
+  private final CoarseClock clock;
   private volatile BreakerState state = BreakerState.CLOSED;
   private long rejected;
 
@@ -41,7 +44,9 @@ public final class CircuitBreaker {
       String name,
       CircuitBreakerConfig config,
       BreakerPolicy policy,
-      ResilienceMetrics metrics) {
+      ResilienceMetrics metrics,
+      CoarseClock clock) {
+    this.clock = clock;
     this.name = name;
     this.config = config;
     this.policy = policy;
@@ -56,7 +61,7 @@ public final class CircuitBreaker {
                 .setMaxFailures(Integer.MAX_VALUE)
                 .setFallbackOnFailure(false)
                 .setNotificationAddress(null));
-    this.state = policy.state(System.currentTimeMillis());
+    this.state = policy.state(clock.millis());
     this.meters = metrics.breaker(name, () -> state.gaugeValue());
     this.deadlines = new CallDeadlines(vertx, name, config.callTimeoutMillis());
   }
@@ -77,15 +82,33 @@ public final class CircuitBreaker {
 
   /** Runs {@code call} if the breaker admits it, and records the outcome. */
   public <T> Future<T> execute(Supplier<Future<T>> call) {
+    return execute(call, System.nanoTime(), null);
+  }
+
+  /**
+   * Like {@link #execute(Supplier)}, also recording the time since {@code startNanos} in {@code
+   * latency} (refusals included) from the same completion callback.
+   */
+  <T> Future<T> execute(Supplier<Future<T>> call, long startNanos, Timer latency) {
     Admission admission = tryAcquire();
     if (!admission.admitted()) {
+      if (latency != null) {
+        latency.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+      }
       return Future.failedFuture(
           ResilienceException.circuitOpen(name, admission.retryAfterMillis(), admission.reason()));
     }
     long start = System.nanoTime();
     return deadlines
         .bound(execution.execute(call), start)
-        .andThen(outcome -> record(admission, System.nanoTime() - start, outcome.failed()));
+        .andThen(
+            outcome -> {
+              long end = System.nanoTime();
+              record(admission, end - start, outcome.failed());
+              if (latency != null) {
+                latency.record(end - startNanos, TimeUnit.NANOSECONDS);
+              }
+            });
   }
 
   /** Like {@link #execute}, answering {@code fallback}'s value for any failure or refusal. */
@@ -107,7 +130,7 @@ public final class CircuitBreaker {
     Admission admission;
     Transition transition;
     synchronized (this) {
-      admission = policy.tryAcquire(System.currentTimeMillis());
+      admission = policy.tryAcquire(clock.millis());
       transition = policy.pollTransition();
       if (!admission.admitted()) {
         rejected++;
@@ -123,7 +146,7 @@ public final class CircuitBreaker {
     boolean slow = millis >= config.policy().slowCallDurationMillis();
     Transition transition;
     synchronized (this) {
-      long now = System.currentTimeMillis();
+      long now = clock.millis();
       transition =
           failed
               ? policy.onFailure(now, millis, admission.probe())
@@ -137,14 +160,12 @@ public final class CircuitBreaker {
   void adopt(BreakerState shared, long openUntilMillis) {
     Transition transition = null;
     synchronized (this) {
-      BreakerState before = policy.state(System.currentTimeMillis());
+      BreakerState before = policy.state(clock.millis());
       policy = BreakerPolicy.resumed(config.policy(), shared, openUntilMillis);
-      BreakerState after = policy.state(System.currentTimeMillis());
+      BreakerState after = policy.state(clock.millis());
       policy.pollTransition();
       if (after != before) {
-        transition =
-            new Transition(
-                before, after, System.currentTimeMillis(), "state shared by the cluster");
+        transition = new Transition(before, after, clock.millis(), "state shared by the cluster");
       }
     }
     published(transition);
@@ -154,14 +175,14 @@ public final class CircuitBreaker {
   public void force(BreakerState forced) {
     Transition transition;
     synchronized (this) {
-      transition = policy.force(forced, System.currentTimeMillis());
+      transition = policy.force(forced, clock.millis());
     }
     published(transition);
   }
 
   public BreakerState state() {
     synchronized (this) {
-      BreakerState now = policy.state(System.currentTimeMillis());
+      BreakerState now = policy.state(clock.millis());
       Transition transition = policy.pollTransition();
       if (transition != null) {
         published(transition);
@@ -197,10 +218,10 @@ public final class CircuitBreaker {
 
   public JsonObject stats() {
     synchronized (this) {
-      var window = policy.window(System.currentTimeMillis());
+      var window = policy.window(clock.millis());
       return new JsonObject()
           .put("type", "circuitBreaker")
-          .put("state", policy.state(System.currentTimeMillis()).name())
+          .put("state", policy.state(clock.millis()).name())
           .put("critical", config.critical())
           .put("shared", config.shared())
           .put("calls", window.calls())

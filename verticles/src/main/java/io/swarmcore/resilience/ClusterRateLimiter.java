@@ -46,6 +46,7 @@ public final class ClusterRateLimiter {
     final List<Request> waiting = new ArrayList<>();
     long leased;
     long leaseExpiresNanos;
+    boolean refilling;
   }
 
   private record Request(long tokens, Promise<Boolean> decision) {}
@@ -129,6 +130,58 @@ public final class ClusterRateLimiter {
                 batch.get(i).decision().complete(granted);
               }
               sendBatch(key, state);
+            });
+  }
+
+  /**
+   * LEASED mode's synchronous path: takes {@code tokens} from this instance's lease if it holds
+   * them, and starts refilling the lease in the background once it runs below half; false when the
+   * lease cannot cover the request now (then ask {@link #tryAcquire}, which waits for the cluster).
+   * Never blocks.
+   */
+  public boolean tryAcquireLocal(String key, long tokens) {
+    if (config.mode() != ClusterRateLimiterConfig.Mode.LEASED) {
+      throw new IllegalStateException("limiter " + name + " is not in LEASED mode");
+    }
+    KeyState state = keys.computeIfAbsent(key, k -> new KeyState());
+    boolean granted;
+    boolean refill;
+    synchronized (state) {
+      granted = state.leased >= tokens && System.nanoTime() - state.leaseExpiresNanos < 0;
+      if (granted) {
+        state.leased -= tokens;
+      }
+      refill = !state.refilling && state.leased < config.leaseSize() / 2 + 1;
+      if (refill) {
+        state.refilling = true;
+      }
+    }
+    if (refill) {
+      refillLease(key, state);
+    }
+    (granted ? admitted : rejected).incrementAndGet();
+    meters.decision(granted);
+    return granted;
+  }
+
+  private void refillLease(String key, KeyState state) {
+    long unused;
+    synchronized (state) {
+      unused = System.nanoTime() - state.leaseExpiresNanos >= 0 ? state.leased : 0;
+      state.leased -= unused;
+    }
+    long[] amounts =
+        unused > 0 ? new long[] {-unused, config.leaseSize()} : new long[] {config.leaseSize()};
+    roundTrip(key, amounts, true)
+        .onComplete(
+            result -> {
+              synchronized (state) {
+                state.refilling = false;
+                if (result.succeeded()) {
+                  state.leased += result.result()[amounts.length - 1];
+                  state.leaseExpiresNanos = System.nanoTime() + config.leaseMillis() * 1_000_000L;
+                }
+              }
             });
   }
 

@@ -85,10 +85,11 @@ public record ClusterRateLimiterConfig(
 
   /**
    * The most tokens admitted beyond the bucket's own limit, over any interval, by {@code instances}
-   * instances: in LEASED mode each may hold one unused lease, taken earlier and spent now; EXACT
+   * instances: in LEASED mode each may hold tokens taken earlier and spent now, at most a whole
+   * lease plus the half lease (and one) left when its synchronous path asks for a refill; EXACT
    * admits nothing beyond the limit.
    */
   public long overAdmissionBound(int instances) {
-    return mode == Mode.EXACT ? 0 : (long) instances * leaseSize;
+    return mode == Mode.EXACT ? 0 : (long) instances * (leaseSize + leaseSize / 2 + 1);
   }
 }

@@ -29,6 +29,7 @@ public final class ResilienceManager {
 
   private final Vertx vertx;
   private final ResilienceMetrics metrics;
+  private final CoarseClock clock;
   private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
   private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
   private final Map<String, ClusterRateLimiter> clusterLimiters = new ConcurrentHashMap<>();
@@ -44,6 +45,7 @@ public final class ResilienceManager {
   private ResilienceManager(Vertx vertx, MeterRegistry registry) {
     this.vertx = vertx;
     this.metrics = new ResilienceMetrics(registry);
+    this.clock = new CoarseClock(vertx);
   }
 
   /** A manager whose meters go to {@code registry} (null: a private registry). */
@@ -58,7 +60,8 @@ public final class ResilienceManager {
 
   private CircuitBreaker newBreaker(String name, CircuitBreakerConfig config) {
     CircuitBreaker breaker =
-        new CircuitBreaker(vertx, name, config, new BreakerPolicy(config.policy()), metrics);
+        new CircuitBreaker(vertx, name, config, new BreakerPolicy(config.policy()), metrics, clock);
+    clock.start();
     if (config.shared()) {
       shareState(breaker);
     }
@@ -140,10 +143,13 @@ public final class ResilienceManager {
     long start = System.nanoTime();
     Protection protection = protections.computeIfAbsent(name, this::protection);
     Supplier<Future<T>> limited = limited(name, protection, call);
-    Future<T> result =
-        protection.breaker() == null ? limited.get() : protection.breaker().execute(limited);
-    return result.andThen(
-        done -> protection.latency().record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
+    if (protection.breaker() != null) {
+      return protection.breaker().execute(limited, start, protection.latency());
+    }
+    return limited
+        .get()
+        .andThen(
+            done -> protection.latency().record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
   }
 
   private Protection protection(String name) {
@@ -167,9 +173,10 @@ public final class ResilienceManager {
                     name, Math.max(1, limiter.nanosUntilAvailable(1) / 1_000_000)));
   }
 
-  /** Stops the breakers' call-timeout sweeps. */
+  /** Stops the timers the manager runs (call-timeout sweeps, the breakers' clock). */
   public void close() {
     breakers.values().forEach(CircuitBreaker::close);
+    clock.stop();
   }
 
   /** True when a breaker marked critical is open: the node should report itself DOWN. */
