@@ -28,13 +28,21 @@ final class CallDeadlines {
     this.sweeper = vertx.setPeriodic(Math.max(1, Math.min(100, timeoutMillis / 10)), t -> sweep());
   }
 
-  /** A future that completes as {@code call} does, or fails once the timeout has passed. */
-  <T> Future<T> bound(Future<T> call, long startNanos) {
+  /**
+   * A future that completes as {@code call} does, or fails once the timeout has passed; {@code
+   * whenDone} sees the outcome first, on the same callback.
+   */
+  <T> Future<T> bound(
+      Future<T> call,
+      long startNanos,
+      io.vertx.core.Handler<io.vertx.core.AsyncResult<T>> whenDone) {
     if (call.isComplete()) {
+      whenDone.handle(call);
       return call;
     }
     Promise<T> promise = Promise.promise();
     pending.add(new Pending<>(promise, startNanos + timeoutNanos));
+    promise.future().onComplete(whenDone);
     call.onComplete(
         outcome -> {
           if (outcome.succeeded()) {

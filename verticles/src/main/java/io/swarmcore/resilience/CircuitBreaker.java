@@ -98,17 +98,16 @@ public final class CircuitBreaker {
       return Future.failedFuture(
           ResilienceException.circuitOpen(name, admission.retryAfterMillis(), admission.reason()));
     }
-    long start = System.nanoTime();
-    return deadlines
-        .bound(execution.execute(call), start)
-        .andThen(
-            outcome -> {
-              long end = System.nanoTime();
-              record(admission, end - start, outcome.failed());
-              if (latency != null) {
-                latency.record(end - startNanos, TimeUnit.NANOSECONDS);
-              }
-            });
+    return deadlines.bound(
+        execution.execute(call),
+        startNanos,
+        outcome -> {
+          long elapsed = System.nanoTime() - startNanos;
+          record(admission, elapsed, outcome.failed());
+          if (latency != null) {
+            latency.record(elapsed, TimeUnit.NANOSECONDS);
+          }
+        });
   }
 
   /** Like {@link #execute}, answering {@code fallback}'s value for any failure or refusal. */
