@@ -141,7 +141,9 @@ public final class ResilienceManager {
   /** Breaker, then rate limiter (one token), then bulkhead, then the call. */
   public <T> Future<T> protect(String name, Supplier<Future<T>> call) {
     long start = System.nanoTime();
-    Protection protection = protections.computeIfAbsent(name, this::protection);
+    Protection cached = protections.get(name);
+    Protection protection =
+        cached != null ? cached : protections.computeIfAbsent(name, this::protection);
     Supplier<Future<T>> limited = limited(name, protection, call);
     if (protection.breaker() != null) {
       return protection.breaker().execute(limited, start, protection.latency());
