@@ -46,6 +46,14 @@ public final class ResilienceVerticle extends VerticleBase {
   }
 
   @Override
+  public Future<?> stop() {
+    if (manager != null) {
+      manager.close();
+    }
+    return Future.succeededFuture();
+  }
+
+  @Override
   public Future<?> start() {
     if (config == null) {
       config = NodeConfig.parse(NodeConfigLoader.defaults().mergeIn(config(), true));
