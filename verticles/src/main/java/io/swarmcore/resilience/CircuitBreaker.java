@@ -103,7 +103,11 @@ public final class CircuitBreaker {
         startNanos,
         outcome -> {
           long elapsed = System.nanoTime() - startNanos;
-          record(admission, elapsed, outcome.failed());
+          if (outcome.failed() && refusedBehind(outcome.cause())) {
+            cancel(admission);
+          } else {
+            record(admission, elapsed, outcome.failed());
+          }
           if (latency != null) {
             latency.record(elapsed, TimeUnit.NANOSECONDS);
           }
@@ -137,6 +141,20 @@ public final class CircuitBreaker {
     }
     published(transition);
     return admission;
+  }
+
+  /** A refusal by a component behind the breaker: the dependency was never called. */
+  private static boolean refusedBehind(Throwable failure) {
+    return failure instanceof ResilienceException refused
+        && (refused.kind() == ResilienceException.Kind.RATE_LIMITED
+            || refused.kind() == ResilienceException.Kind.BULKHEAD_FULL);
+  }
+
+  /** Hands back an admission whose call never reached the dependency. */
+  public void cancel(Admission admission) {
+    synchronized (this) {
+      policy.onCancelled(admission.probe());
+    }
   }
 
   /** Records an admitted call's outcome. */

@@ -233,22 +233,28 @@ public final class ClusterRateLimiter {
                         "no answer from the cluster within "
                             + config.roundTripTimeoutMillis()
                             + " ms")));
-    buckets
-        .submitToKey(
-            key,
-            new BucketProcessor(
-                amounts, partial, config.capacity(), intervalNanos, config.idleTtlMillis()))
-        .whenComplete(
-            (granted, failure) ->
-                context.runOnContext(
-                    v -> {
-                      vertx.cancelTimer(timer);
-                      if (failure != null) {
-                        promise.tryFail(failure);
-                      } else {
-                        promise.tryComplete(granted);
-                      }
-                    }));
+    try {
+      buckets
+          .submitToKey(
+              key,
+              new BucketProcessor(
+                  amounts, partial, config.capacity(), intervalNanos, config.idleTtlMillis()))
+          .whenComplete(
+              (granted, failure) ->
+                  context.runOnContext(
+                      v -> {
+                        vertx.cancelTimer(timer);
+                        if (failure != null) {
+                          promise.tryFail(failure);
+                        } else {
+                          promise.tryComplete(granted);
+                        }
+                      }));
+    } catch (RuntimeException unreachable) {
+      // Hazelcast refuses at once when this member has left or shut down.
+      vertx.cancelTimer(timer);
+      promise.tryFail(unreachable);
+    }
     return promise
         .future()
         .andThen(

@@ -100,6 +100,17 @@ public final class BreakerPolicy {
    * Records the success of an admitted call that ended at {@code nowMillis} after {@code
    * durationMillis}; returns the transition it caused, or null.
    */
+  /**
+   * An admitted call that never reached the dependency (a rate limiter or bulkhead behind the
+   * breaker refused it): nothing is recorded, and a probe is handed back so half-open is not left
+   * waiting for it.
+   */
+  public void onCancelled(boolean probe) {
+    if (state == BreakerState.HALF_OPEN && probe && probesIssued > probesSucceeded) {
+      probesIssued--;
+    }
+  }
+
   public Transition onSuccess(long nowMillis, long durationMillis, boolean probe) {
     return onOutcome(nowMillis, durationMillis, probe, false);
   }
