@@ -1,6 +1,5 @@
 package io.swarmcore.resilience;
 
-import io.micrometer.core.instrument.Timer;
 import io.swarmcore.resilience.core.Admission;
 import io.swarmcore.resilience.core.BreakerPolicy;
 import io.swarmcore.resilience.core.BreakerState;
@@ -11,7 +10,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -89,11 +87,12 @@ public final class CircuitBreaker {
    * Like {@link #execute(Supplier)}, also recording the time since {@code startNanos} in {@code
    * latency} (refusals included) from the same completion callback.
    */
-  <T> Future<T> execute(Supplier<Future<T>> call, long startNanos, Timer latency) {
+  <T> Future<T> execute(
+      Supplier<Future<T>> call, long startNanos, ProtectLatency.Histogram latency) {
     Admission admission = tryAcquire();
     if (!admission.admitted()) {
       if (latency != null) {
-        latency.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+        latency.record(System.nanoTime() - startNanos);
       }
       return Future.failedFuture(
           ResilienceException.circuitOpen(name, admission.retryAfterMillis(), admission.reason()));
@@ -109,7 +108,7 @@ public final class CircuitBreaker {
             record(admission, elapsed, outcome.failed());
           }
           if (latency != null) {
-            latency.record(elapsed, TimeUnit.NANOSECONDS);
+            latency.record(elapsed);
           }
         });
   }

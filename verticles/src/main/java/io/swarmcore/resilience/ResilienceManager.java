@@ -6,7 +6,6 @@ import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.swarmcore.resilience.core.BreakerPolicy;
 import io.swarmcore.resilience.core.BreakerState;
 import io.vertx.core.Future;
@@ -16,7 +15,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -30,6 +28,7 @@ public final class ResilienceManager {
   private final Vertx vertx;
   private final ResilienceMetrics metrics;
   private final CoarseClock clock;
+  private final ProtectLatency latency;
   private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
   private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
   private final Map<String, ClusterRateLimiter> clusterLimiters = new ConcurrentHashMap<>();
@@ -40,12 +39,16 @@ public final class ResilienceManager {
   private final Map<String, Protection> protections = new ConcurrentHashMap<>();
 
   private record Protection(
-      CircuitBreaker breaker, RateLimiter limiter, Bulkhead bulkhead, Timer latency) {}
+      CircuitBreaker breaker,
+      RateLimiter limiter,
+      Bulkhead bulkhead,
+      ProtectLatency.Histogram latency) {}
 
   private ResilienceManager(Vertx vertx, MeterRegistry registry) {
     this.vertx = vertx;
     this.metrics = new ResilienceMetrics(registry);
     this.clock = new CoarseClock(vertx);
+    this.latency = new ProtectLatency(this.metrics.registry());
   }
 
   /** A manager whose meters go to {@code registry} (null: a private registry). */
@@ -148,15 +151,12 @@ public final class ResilienceManager {
     if (protection.breaker() != null) {
       return protection.breaker().execute(limited, start, protection.latency());
     }
-    return limited
-        .get()
-        .andThen(
-            done -> protection.latency().record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
+    return limited.get().andThen(done -> protection.latency().record(System.nanoTime() - start));
   }
 
   private Protection protection(String name) {
     return new Protection(
-        breakers.get(name), limiters.get(name), bulkheads.get(name), metrics.latency(name));
+        breakers.get(name), limiters.get(name), bulkheads.get(name), latency.forService(name));
   }
 
   private static <T> Supplier<Future<T>> limited(

@@ -3,7 +3,6 @@ package io.swarmcore.resilience;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.function.Supplier;
 
@@ -12,8 +11,9 @@ import java.util.function.Supplier;
  * closed, 1 open, 2 half-open), {@code resilience_circuit_breaker_requests_total} and {@code
  * _failures_total}, {@code resilience_rate_limiter_requests_total} and {@code _rejections_total},
  * {@code resilience_bulkhead_current} and {@code _max_concurrent}, {@code
- * resilience_slow_calls_total}, {@code resilience_retries_total}, and the latency histogram {@code
- * resilience_protect_seconds}. Micrometer adds {@code _total} to counters on export.
+ * resilience_slow_calls_total} and {@code resilience_retries_total}. Micrometer adds {@code _total}
+ * to counters on export. The latency histogram {@code resilience_protect_seconds} is {@link
+ * ProtectLatency}'s.
  */
 public final class ResilienceMetrics {
   private final MeterRegistry registry;
@@ -31,7 +31,6 @@ public final class ResilienceMetrics {
     private final Counter requests;
     private final Counter failures;
     private final Counter slow;
-    private final Timer latency;
 
     private BreakerMeters(String service, Supplier<Number> state) {
       Gauge.builder("resilience_circuit_breaker_state", state)
@@ -48,7 +47,6 @@ public final class ResilienceMetrics {
               "resilience_slow_calls",
               "Calls slower than the breaker's slow-call threshold",
               service);
-      latency = latency(service);
     }
 
     void call(boolean failed, boolean slowCall) {
@@ -105,15 +103,6 @@ public final class ResilienceMetrics {
 
   void retried(String service) {
     counter("resilience_retries", "Retried calls", service).increment();
-  }
-
-  /** The latency histogram of {@code protect} for one name. */
-  Timer latency(String service) {
-    return Timer.builder("resilience_protect")
-        .description("Latency of protected calls, refusals included")
-        .tag("service", service)
-        .publishPercentileHistogram()
-        .register(registry);
   }
 
   private Counter counter(String name, String description, String service) {

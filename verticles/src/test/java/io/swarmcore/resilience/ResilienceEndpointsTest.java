@@ -117,7 +117,8 @@ class ResilienceEndpointsTest {
                                   "resilience_bulkhead_current{service=\"api\"} 0",
                                   "resilience_bulkhead_max_concurrent{service=\"api\"} 2",
                                   "resilience_retries_total{service=\"api\"} 2",
-                                  "resilience_protect_seconds_bucket{service=\"api\"",
+                                  "# TYPE resilience_protect_seconds histogram",
+                                  "resilience_protect_seconds_count{service=\"api\"} 2",
                                   "resilience_slow_calls_total{service=\"api\"} 0");
                           test.completeNow();
                         })));
