@@ -1,7 +1,9 @@
 package io.swarmcore.node;
 
+import io.swarmcore.pbft.core.Quorums;
 import io.swarmcore.resilience.ResilienceSettings;
 import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -35,7 +37,20 @@ public record NodeConfig(
       int validatorCount,
       int byzantineTolerance,
       boolean fastPathEnabled,
-      double fastPathThreshold) {}
+      double fastPathThreshold) {
+
+    /**
+     * The quorums the replica uses. The threshold goes through its shortest decimal form, so 0.7
+     * means exactly 7/10 and never asks for one vote more through a rounding error.
+     */
+    public Quorums quorums() {
+      return Quorums.configure(
+          validatorCount,
+          byzantineTolerance,
+          fastPathEnabled,
+          Optional.of(BigDecimal.valueOf(fastPathThreshold)));
+    }
+  }
 
   public record Endpoint(String host, int port) {}
 

@@ -10,6 +10,7 @@ import io.swarmcore.election.core.ElectionCore;
 import io.swarmcore.election.core.ElectionParameters;
 import io.swarmcore.ledger.StorageVerticle;
 import io.swarmcore.node.core.PeerDirectory;
+import io.swarmcore.pbft.core.Quorums;
 import io.swarmcore.resilience.ResilienceManager;
 import io.swarmcore.resilience.ResilienceVerticle;
 import io.vertx.core.Future;
@@ -39,6 +40,16 @@ public final class NodeVerticle extends VerticleBase {
       return Future.failedFuture(e);
     }
     Codecs.register(vertx.eventBus());
+    Quorums quorums = config.consensus().quorums();
+    quorums.notice().ifPresent(LOG::warn);
+    LOG.info(
+        "quorums: slow {} of {}, fast {} ({}), tolerating f={} faulty and c={} slow",
+        quorums.slowQuorum(),
+        quorums.validators(),
+        quorums.fastQuorum(),
+        quorums.fastPathEnabled() ? "enabled" : "disabled",
+        quorums.faulty(),
+        quorums.slowTolerance());
     return vertx
         .executeBlocking(() -> KeyFile.read(config.keyFile()))
         .compose(

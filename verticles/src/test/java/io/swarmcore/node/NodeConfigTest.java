@@ -54,6 +54,33 @@ class NodeConfigTest {
   }
 
   @Test
+  void anUnsafeFastPathThresholdIsReportedAndTheSafeQuorumUsed() {
+    NodeConfig config =
+        NodeConfig.parse(
+            defaultsWith(
+                new JsonObject()
+                    .put(
+                        "consensus",
+                        new JsonObject()
+                            .put("validatorCount", 7)
+                            .put("byzantineTolerance", 2)
+                            .put("fastPathThreshold", 0.85))));
+
+    assertThat(config.consensus().quorums().fastQuorum()).isEqualTo(7);
+    assertThat(config.consensus().quorums().notice())
+        .contains("threshold 0.85 of 7 = 6 votes is below the safe fast quorum 7 for f=2; using 7");
+  }
+
+  @Test
+  void theShippedQuorumsAreThoseOfFourValidators() {
+    var quorums = NodeConfig.parse(NodeConfigLoader.defaults()).consensus().quorums();
+
+    assertThat(quorums.slowQuorum()).isEqualTo(3);
+    assertThat(quorums.fastQuorum()).isEqualTo(4);
+    assertThat(quorums.notice()).isEmpty();
+  }
+
+  @Test
   void everyProblemIsReportedOnItsOwnLine() {
     ConfigException e =
         refused(
