@@ -55,4 +55,10 @@ class QuorumsPropertiesTest {
     assertThat(quorums.slowQuorum())
         .isGreaterThanOrEqualTo(2 * quorums.faulty() + quorums.slowTolerance() + 1);
   }
+
+  @Property
+  void aReplicaIsPreparedNoLaterThanItFinalizesFast(@ForAll("quorums") Quorums quorums) {
+    // Slot relies on this to send its COMMIT before or with a fast finalization.
+    assertThat(quorums.fastQuorum()).isGreaterThanOrEqualTo(quorums.slowQuorum());
+  }
 }

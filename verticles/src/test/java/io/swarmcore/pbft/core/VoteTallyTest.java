@@ -12,26 +12,39 @@ class VoteTallyTest {
 
   @Test
   void countsEachValidatorOnce() {
-    VoteTally tally = new VoteTally();
+    VoteTally<String> tally = new VoteTally<>();
 
-    assertThat(tally.add(0, A)).isEqualTo(Outcome.COUNTED);
-    assertThat(tally.add(1, A)).isEqualTo(Outcome.COUNTED);
-    assertThat(tally.add(1, ByteString.copyFromUtf8("digest-a"))).isEqualTo(Outcome.DUPLICATE);
+    assertThat(tally.add(0, A, "sig-0-a")).isEqualTo(Outcome.COUNTED);
+    assertThat(tally.add(1, A, "sig-1-a")).isEqualTo(Outcome.COUNTED);
+    assertThat(tally.add(1, ByteString.copyFromUtf8("digest-a"), "sig-1-a-again"))
+        .isEqualTo(Outcome.DUPLICATE);
 
     assertThat(tally.votesFor(A)).isEqualTo(2);
     assertThat(tally.voters()).isEqualTo(2);
+    assertThat(tally.proofsFor(A)).containsExactly("sig-0-a", "sig-1-a");
   }
 
   @Test
   void aSecondDigestFromOneValidatorIsReportedAndNotCounted() {
-    VoteTally tally = new VoteTally();
-    tally.add(3, A);
+    VoteTally<String> tally = new VoteTally<>();
+    tally.add(3, A, "sig-3-a");
 
-    assertThat(tally.add(3, B)).isEqualTo(Outcome.CONFLICTING);
+    assertThat(tally.add(3, B, "sig-3-b")).isEqualTo(Outcome.CONFLICTING);
 
     assertThat(tally.votesFor(B)).isZero();
     assertThat(tally.votesFor(A)).isEqualTo(1);
     assertThat(tally.voteOf(3)).contains(A);
     assertThat(tally.voteOf(4)).isEmpty();
+    assertThat(tally.proofsFor(B)).isEmpty();
+  }
+
+  @Test
+  void proofsComeInValidatorOrderWhateverTheArrivalOrder() {
+    VoteTally<String> tally = new VoteTally<>();
+    tally.add(2, A, "sig-2");
+    tally.add(0, A, "sig-0");
+    tally.add(1, B, "sig-1");
+
+    assertThat(tally.proofsFor(A)).containsExactly("sig-0", "sig-2");
   }
 }
