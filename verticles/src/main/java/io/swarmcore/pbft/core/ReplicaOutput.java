@@ -1,0 +1,45 @@
+package io.swarmcore.pbft.core;
+
+import com.google.protobuf.ByteString;
+import java.util.List;
+
+/** What a replica asks its adapter to do. */
+public sealed interface ReplicaOutput<B, P> {
+
+  /** Send the leader's proposal to every validator. */
+  record SendPrePrepare<B, P>(long view, long sequence, B block) implements ReplicaOutput<B, P> {}
+
+  /** Send this replica's signed PREPARE to every validator. */
+  record SendPrepare<B, P>(long view, long sequence, ByteString digest, P proof)
+      implements ReplicaOutput<B, P> {}
+
+  /** Send this replica's signed COMMIT to every validator. */
+  record SendCommit<B, P>(long view, long sequence, ByteString digest, P proof)
+      implements ReplicaOutput<B, P> {}
+
+  /** Send this replica's signed CHECKPOINT to every validator. */
+  record SendCheckpoint<B, P>(long sequence, ByteString root, P proof)
+      implements ReplicaOutput<B, P> {}
+
+  /** Store a final block; emitted strictly in sequence order. */
+  record Finalize<B, P>(long sequence, B block, Slot.Path path, List<P> certificate)
+      implements ReplicaOutput<B, P> {}
+
+  /** A checkpoint became stable: the log below it was dropped. */
+  record CheckpointStable<B, P>(long sequence, ByteString root, List<P> proof)
+      implements ReplicaOutput<B, P> {}
+
+  /**
+   * A quorum made a checkpoint stable that this replica has not reached: fetch the state at that
+   * sequence (its root is proven by the proof), then call {@code Replica.onStateFetched}. Votes
+   * still arriving for the missing sequences keep counting meanwhile.
+   */
+  record FetchState<B, P>(long sequence, ByteString root, List<P> proof)
+      implements ReplicaOutput<B, P> {}
+
+  /** Proof that a validator misbehaved (two proposals or two votes for one slot). */
+  record Evidence<B, P>(int validator, String what) implements ReplicaOutput<B, P> {}
+
+  /** An input that was refused, and why; nothing else changed. */
+  record Rejected<B, P>(int sender, String reason) implements ReplicaOutput<B, P> {}
+}

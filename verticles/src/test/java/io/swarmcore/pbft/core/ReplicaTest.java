@@ -1,0 +1,274 @@
+package io.swarmcore.pbft.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import io.swarmcore.pbft.core.ReplicaOutput.CheckpointStable;
+import io.swarmcore.pbft.core.ReplicaOutput.Evidence;
+import io.swarmcore.pbft.core.ReplicaOutput.Finalize;
+import io.swarmcore.pbft.core.ReplicaOutput.Rejected;
+import io.swarmcore.pbft.core.ReplicaOutput.SendCheckpoint;
+import io.swarmcore.pbft.core.ReplicaOutput.SendCommit;
+import io.swarmcore.pbft.core.ReplicaOutput.SendPrePrepare;
+import io.swarmcore.pbft.core.ReplicaOutput.SendPrepare;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ReplicaTest {
+  private static final long INTERVAL = 4;
+  private static final long WINDOW = 8;
+
+  /** n replicas joined by an in-memory network that delivers in FIFO or seeded random order. */
+  private static final class Network {
+    final List<Replica<TestBlock, String>> replicas = new ArrayList<>();
+    final List<List<Finalize<TestBlock, String>>> finalized = new ArrayList<>();
+    final List<ReplicaOutput<TestBlock, String>> notable = new ArrayList<>();
+    final Set<Integer> silent = new HashSet<>();
+    final Deque<Runnable> inFlight = new ArrayDeque<>();
+    final Random shuffle;
+
+    Network(int n, int f, long seed) {
+      Quorums quorums = Quorums.of(n, f);
+      shuffle = seed == 0 ? null : new Random(seed);
+      for (int i = 0; i < n; i++) {
+        int me = i;
+        ReplicaPorts.Signer<String> signer =
+            new ReplicaPorts.Signer<>() {
+              @Override
+              public String prepare(long view, long sequence, ByteString digest) {
+                return "prepare/" + me + "/" + sequence;
+              }
+
+              @Override
+              public String commit(long view, long sequence, ByteString digest) {
+                return "commit/" + me + "/" + sequence;
+              }
+
+              @Override
+              public String checkpoint(long sequence, ByteString root) {
+                return "checkpoint/" + me + "/" + sequence;
+              }
+            };
+        replicas.add(
+            new Replica<>(
+                quorums,
+                i,
+                view -> (int) (view % n),
+                TestBlock.FACTS,
+                signer,
+                new Checkpoints<>(
+                    quorums,
+                    INTERVAL,
+                    WINDOW,
+                    new Checkpoints.Stable<>(0, TestBlock.GENESIS, List.of())),
+                new Replica.Start(0, 0, TestBlock.GENESIS)));
+        finalized.add(new ArrayList<>());
+      }
+    }
+
+    void handle(int from, List<ReplicaOutput<TestBlock, String>> outputs) {
+      for (ReplicaOutput<TestBlock, String> output : outputs) {
+        if (output instanceof SendPrePrepare<TestBlock, String> m) {
+          broadcast(from, r -> r.onPrePrepare(from, m.view(), m.sequence(), m.block()));
+        } else if (output instanceof SendPrepare<TestBlock, String> m) {
+          broadcast(from, r -> r.onPrepare(from, m.view(), m.sequence(), m.digest(), m.proof()));
+        } else if (output instanceof SendCommit<TestBlock, String> m) {
+          broadcast(from, r -> r.onCommit(from, m.view(), m.sequence(), m.digest(), m.proof()));
+        } else if (output instanceof SendCheckpoint<TestBlock, String> m) {
+          broadcast(from, r -> r.onCheckpoint(from, m.sequence(), m.root(), m.proof()));
+        } else if (output instanceof Finalize<TestBlock, String> m) {
+          finalized.get(from).add(m);
+          // Storage acknowledges at once; the root stands for the ledger root after the block.
+          handle(from, replicas.get(from).onStored(m.sequence(), m.block().digest()));
+        } else {
+          notable.add(output);
+        }
+      }
+    }
+
+    void broadcast(
+        int from, Function<Replica<TestBlock, String>, List<ReplicaOutput<TestBlock, String>>> m) {
+      if (silent.contains(from)) {
+        return;
+      }
+      for (int to = 0; to < replicas.size(); to++) {
+        if (to != from && !silent.contains(to)) {
+          int target = to;
+          inFlight.add(() -> handle(target, m.apply(replicas.get(target))));
+        }
+      }
+    }
+
+    void run() {
+      int steps = 0;
+      while (!inFlight.isEmpty()) {
+        if (shuffle != null) {
+          List<Runnable> pending = new ArrayList<>(inFlight);
+          Collections.shuffle(pending, shuffle);
+          inFlight.clear();
+          inFlight.addAll(pending);
+        }
+        inFlight.poll().run();
+        assertThat(++steps).as("the network quiesces").isLessThan(1_000_000);
+      }
+    }
+
+    /** The leader of view 0 proposes {@code count} blocks, chaining each on the last. */
+    void proposeChain(int count) {
+      Replica<TestBlock, String> leader = replicas.get(0);
+      for (int i = 0; i < count; i++) {
+        long sequence = leader.nextProposalSequence().orElseThrow();
+        TestBlock block =
+            new TestBlock(sequence, leader.proposalParent().orElseThrow(), "txs-" + sequence);
+        handle(0, leader.propose(block));
+      }
+    }
+  }
+
+  @Test
+  void fourHonestReplicasFinalizeEveryBlockOnTheFastPathInOrder() {
+    Network network = new Network(4, 1, 0);
+    network.proposeChain(3);
+    network.run();
+
+    for (List<Finalize<TestBlock, String>> log : network.finalized) {
+      assertThat(log).extracting(Finalize::sequence).containsExactly(1L, 2L, 3L);
+      assertThat(log).extracting(Finalize::path).containsOnly(Slot.Path.FAST);
+      assertThat(log.get(0).certificate()).hasSize(4);
+    }
+    assertThat(network.finalized.get(1)).isEqualTo(network.finalized.get(3));
+    assertThat(network.notable).isEmpty();
+  }
+
+  @Test
+  void withOneSilentReplicaTheOthersFinalizeOnTheCommitPath() {
+    Network network = new Network(4, 1, 0);
+    network.silent.add(3);
+    network.proposeChain(2);
+    network.run();
+
+    for (int i = 0; i < 3; i++) {
+      assertThat(network.finalized.get(i))
+          .extracting(Finalize::path)
+          .containsExactly(Slot.Path.COMMIT, Slot.Path.COMMIT);
+      assertThat(network.finalized.get(i).get(0).certificate()).hasSize(3);
+    }
+  }
+
+  @ParameterizedTest(name = "n={0} f={1}")
+  @CsvSource({"4,1", "7,2", "9,2"})
+  void reorderedDeliveryStillFinalizesTheSameChainEverywhere(int n, int f) {
+    for (long seed = 1; seed <= 20; seed++) {
+      Network network = new Network(n, f, seed);
+      network.proposeChain(7); // pipelined up to the window of 8
+      network.run();
+
+      // Paths and certificates may differ (they depend on which votes came first); blocks may not.
+      List<TestBlock> first = network.finalized.get(0).stream().map(Finalize::block).toList();
+      for (List<Finalize<TestBlock, String>> log : network.finalized) {
+        assertThat(log).as("seed %d", seed).extracting(Finalize::block).isEqualTo(first);
+        assertThat(log).extracting(Finalize::sequence).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
+      }
+    }
+  }
+
+  @Test
+  void checkpointsBecomeStableAndTheWindowMoves() {
+    Network network = new Network(4, 1, 0);
+    Replica<TestBlock, String> leader = network.replicas.get(0);
+    network.proposeChain(8);
+    assertThat(leader.nextProposalSequence()).as("window (0, 8] full").isEmpty();
+    network.run();
+
+    assertThat(network.notable)
+        .filteredOn(CheckpointStable.class::isInstance)
+        .extracting(o -> ((CheckpointStable<?, ?>) o).sequence())
+        .contains(4L, 8L);
+    assertThat(leader.nextProposalSequence()).contains(9L);
+  }
+
+  @Test
+  void refusesVotesFromStrangersOtherViewsAndOutsideTheWindow() {
+    Network network = new Network(4, 1, 0);
+    Replica<TestBlock, String> replica = network.replicas.get(1);
+    ByteString digest = ByteString.copyFromUtf8("d");
+
+    assertThat(replica.onPrepare(9, 0, 1, digest, "x"))
+        .containsExactly(new Rejected<>(9, "sender 9 is not a validator"));
+    assertThat(replica.onPrepare(2, 1, 1, digest, "x"))
+        .containsExactly(new Rejected<>(2, "message for view 1, replica is in view 0"));
+    assertThat(replica.onCommit(2, 0, 9, digest, "x"))
+        .containsExactly(new Rejected<>(2, "sequence 9 outside the window (0, 8]"));
+    assertThat(replica.onPrePrepare(2, 0, 1, new TestBlock(1, TestBlock.GENESIS, "not the leader")))
+        .containsExactly(new Rejected<>(2, "PRE-PREPARE from 2, who does not lead view 0"));
+    assertThat(replica.propose(new TestBlock(1, TestBlock.GENESIS, "x")))
+        .containsExactly(new Rejected<>(1, "not the leader of view 0"));
+  }
+
+  @Test
+  void aProposalThatDoesNotExtendTheChainIsRefused() {
+    Network network = new Network(4, 1, 0);
+    TestBlock orphan = new TestBlock(1, ByteString.copyFromUtf8("elsewhere"), "x");
+
+    assertThat(network.replicas.get(1).onPrePrepare(0, 0, 1, orphan))
+        .containsExactly(new Rejected<>(0, "proposal at 1 does not extend the block at 0"));
+  }
+
+  @Test
+  void anEquivocatingLeaderIsRecordedAndItsSecondBlockIgnored() {
+    Network network = new Network(4, 1, 0);
+    Replica<TestBlock, String> replica = network.replicas.get(1);
+    TestBlock first = new TestBlock(1, TestBlock.GENESIS, "a");
+    TestBlock second = new TestBlock(1, TestBlock.GENESIS, "b");
+
+    assertThat(replica.onPrePrepare(0, 0, 1, first)).hasAtLeastOneElementOfType(SendPrepare.class);
+    assertThat(replica.onPrePrepare(0, 0, 1, second))
+        .containsExactly(new Evidence<>(0, "two proposals at view 0, sequence 1"));
+  }
+
+  @Test
+  void aProposalWaitsForItsParentAndIsAcceptedWhenItArrives() {
+    Network network = new Network(4, 1, 0);
+    Replica<TestBlock, String> replica = network.replicas.get(1);
+    TestBlock one = new TestBlock(1, TestBlock.GENESIS, "a");
+    TestBlock two = new TestBlock(2, one.digest(), "b");
+
+    assertThat(replica.onPrePrepare(0, 0, 2, two)).isEmpty();
+    assertThat(replica.onPrePrepare(0, 0, 1, one))
+        .filteredOn(SendPrepare.class::isInstance)
+        .extracting(o -> ((SendPrepare<?, ?>) o).sequence())
+        .containsExactly(1L, 2L);
+  }
+
+  @Test
+  void aReplicaBehindAStableCheckpointAsksForStateAndResumesFromIt() {
+    Network network = new Network(4, 1, 0);
+    Replica<TestBlock, String> lagging = network.replicas.get(3);
+    ByteString root = ByteString.copyFromUtf8("root-4");
+    lagging.onCheckpoint(0, 4, root, "c0");
+    lagging.onCheckpoint(1, 4, root, "c1");
+
+    assertThat(lagging.onCheckpoint(2, 4, root, "c2"))
+        .containsExactly(
+            new CheckpointStable<>(4, root, List.of("c0", "c1", "c2")),
+            new ReplicaOutput.FetchState<>(4, root, List.of("c0", "c1", "c2")));
+
+    ByteString digest4 = ByteString.copyFromUtf8("block-4");
+    assertThat(lagging.onStateFetched(4, digest4)).isEmpty();
+    assertThat(lagging.deliveredSequence()).isEqualTo(4);
+    assertThat(lagging.onPrePrepare(0, 0, 5, new TestBlock(5, digest4, "next")))
+        .hasAtLeastOneElementOfType(SendPrepare.class);
+    assertThat(lagging.onPrepare(1, 0, 3, digest4, "late"))
+        .containsExactly(new Rejected<>(1, "sequence 3 outside the window (4, 12]"));
+  }
+}
