@@ -15,6 +15,9 @@ import java.util.TreeMap;
  * stable checkpoint, the value a new view must re-propose. The new leader and every replica run it
  * on the same n − f VIEW-CHANGEs and must get the same answer, so it is a pure function with a
  * deterministic tie-break.
+ *
+ * <p>It chooses each sequence on its own; making the choices chain (the block at s + 1 extends the
+ * one at s) is the open point in docs/PROTOCOL.md that must be settled before view change uses it.
  */
 public final class ReproposalRule {
   /** Why a value was chosen. */

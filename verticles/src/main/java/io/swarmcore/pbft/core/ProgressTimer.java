@@ -1,0 +1,75 @@
+package io.swarmcore.pbft.core;
+
+import java.util.OptionalLong;
+
+/**
+ * When a replica gives up on the current view (docs/PROTOCOL.md, "View change", "Liveness"). It
+ * runs on logical time supplied by the caller: armed while work is waiting, it expires when no
+ * block finalizes for the current timeout, and the timeout doubles with each view that fails in a
+ * row (capped), so that after stabilization some correct leader's view lasts long enough. A
+ * finalized block resets the backoff.
+ */
+public final class ProgressTimer {
+  private final long baseTimeout;
+  private final long maxTimeout;
+  private int failedViews;
+  private long deadline = -1;
+
+  public ProgressTimer(long baseTimeout, long maxTimeout) {
+    if (baseTimeout < 1 || maxTimeout < baseTimeout) {
+      throw new IllegalArgumentException(
+          "view timeout base " + baseTimeout + " and cap " + maxTimeout + " need 1 ≤ base ≤ cap");
+    }
+    this.baseTimeout = baseTimeout;
+    this.maxTimeout = maxTimeout;
+  }
+
+  /** The timeout for the current view: base · 2^(failed views in a row), at most the cap. */
+  public long timeout() {
+    // The shift keeps the sign bit clear only while it is below the leading zeros.
+    if (failedViews >= Long.numberOfLeadingZeros(baseTimeout)) {
+      return maxTimeout;
+    }
+    return Math.min(baseTimeout << failedViews, maxTimeout);
+  }
+
+  /** Work is waiting (a proposal or client request not yet final): start counting if idle. */
+  public void workPending(long now) {
+    if (deadline < 0) {
+      deadline = deadlineAfter(now);
+    }
+  }
+
+  /** A block finalized: the view works. Keep counting only if more work waits. */
+  public void progressed(long now, boolean moreWorkPending) {
+    failedViews = 0;
+    deadline = moreWorkPending ? deadlineAfter(now) : -1;
+  }
+
+  /**
+   * Logical time advanced. Returns true once when the view has made no progress in time; the caller
+   * then starts a view change, and the timer counts again, twice as long, for the next view.
+   */
+  public boolean tick(long now) {
+    if (deadline < 0 || now < deadline) {
+      return false;
+    }
+    failedViews++;
+    deadline = deadlineAfter(now);
+    return true;
+  }
+
+  private long deadlineAfter(long now) {
+    long timeout = timeout();
+    return now > Long.MAX_VALUE - timeout ? Long.MAX_VALUE : now + timeout;
+  }
+
+  /** When the caller should next tick, if the timer is armed. */
+  public OptionalLong deadline() {
+    return deadline < 0 ? OptionalLong.empty() : OptionalLong.of(deadline);
+  }
+
+  public int failedViewsInARow() {
+    return failedViews;
+  }
+}
