@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
   /** Every concern's core, and the Merkle tree math shared by storage and clients. */
-  private static final String[] CORE = {"io.swarmcore..core..", "io.swarmcore.merkle.."};
+  private static final String[] CORE = {
+    "io.swarmcore..core..", "io.swarmcore.merkle..", "io.swarmcore.pbft.sim.."
+  };
 
   private static JavaClasses classes;
 
