@@ -3,12 +3,14 @@ package io.swarmcore.pbft.core;
 import com.google.protobuf.ByteString;
 import io.swarmcore.crypto.Sha256;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /** A minimal block for replica tests: its digest covers height, parent and payload. */
-record TestBlock(long height, ByteString parent, String payload) {
-  static final ByteString GENESIS = ByteString.copyFromUtf8("genesis");
+public record TestBlock(long height, ByteString parent, String payload) {
+  public static final ByteString GENESIS = ByteString.copyFromUtf8("genesis");
 
-  ByteString digest() {
+  public ByteString digest() {
     return ByteString.copyFrom(
         Sha256.hash(
             Long.toString(height).getBytes(StandardCharsets.UTF_8),
@@ -16,7 +18,7 @@ record TestBlock(long height, ByteString parent, String payload) {
             payload.getBytes(StandardCharsets.UTF_8)));
   }
 
-  static final ReplicaPorts.Blocks<TestBlock> FACTS =
+  public static final ReplicaPorts.Blocks<TestBlock> FACTS =
       new ReplicaPorts.Blocks<>() {
         @Override
         public ByteString digest(TestBlock block) {
@@ -28,4 +30,16 @@ record TestBlock(long height, ByteString parent, String payload) {
           return block.parent();
         }
       };
+
+  /** Blocks 1..count chained on genesis, with payloads "label-1", "label-2", ... */
+  public static List<TestBlock> chain(String label, int count) {
+    List<TestBlock> chain = new ArrayList<>();
+    ByteString parent = GENESIS;
+    for (int height = 1; height <= count; height++) {
+      TestBlock block = new TestBlock(height, parent, label + "-" + height);
+      chain.add(block);
+      parent = block.digest();
+    }
+    return chain;
+  }
 }
