@@ -2,6 +2,7 @@ package io.swarmcore.bench;
 
 import com.google.protobuf.ByteString;
 import io.swarmcore.pbft.core.Checkpoints;
+import io.swarmcore.pbft.core.Deliveries;
 import io.swarmcore.pbft.core.Quorums;
 import io.swarmcore.pbft.core.Replica;
 import io.swarmcore.pbft.core.ReplicaOutput;
@@ -11,6 +12,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -68,11 +70,8 @@ public class ReplicaBenchmark {
         }
       };
 
-  private interface Delivery {
-    List<ReplicaOutput<Block, Integer>> to(Replica<Block, Integer> replica);
-  }
-
-  private record Envelope(int to, Delivery delivery) {}
+  private record Envelope(
+      int to, Function<Replica<Block, Integer>, List<ReplicaOutput<Block, Integer>>> delivery) {}
 
   private final List<Replica<Block, Integer>> replicas = new ArrayList<>();
   private final ArrayDeque<Envelope> queue = new ArrayDeque<>();
@@ -125,7 +124,7 @@ public class ReplicaBenchmark {
     Envelope next;
     while ((next = queue.poll()) != null) {
       handled++;
-      route(next.to(), next.delivery().to(replicas.get(next.to())));
+      route(next.to(), next.delivery().apply(replicas.get(next.to())));
     }
     counter.handlings += handled;
     return leader.deliveredSequence();
@@ -133,14 +132,9 @@ public class ReplicaBenchmark {
 
   private void route(int from, List<ReplicaOutput<Block, Integer>> outputs) {
     for (ReplicaOutput<Block, Integer> output : outputs) {
-      if (output instanceof ReplicaOutput.SendPrePrepare<Block, Integer> m) {
-        broadcast(from, r -> r.onPrePrepare(from, m.view(), m.sequence(), m.block()));
-      } else if (output instanceof ReplicaOutput.SendPrepare<Block, Integer> m) {
-        broadcast(from, r -> r.onPrepare(from, m.view(), m.sequence(), m.digest(), m.proof()));
-      } else if (output instanceof ReplicaOutput.SendCommit<Block, Integer> m) {
-        broadcast(from, r -> r.onCommit(from, m.view(), m.sequence(), m.digest(), m.proof()));
-      } else if (output instanceof ReplicaOutput.SendCheckpoint<Block, Integer> m) {
-        broadcast(from, r -> r.onCheckpoint(from, m.sequence(), m.root(), m.proof()));
+      var delivery = Deliveries.of(from, output);
+      if (delivery.isPresent()) {
+        broadcast(from, delivery.get());
       } else if (output instanceof ReplicaOutput.Finalize<Block, Integer> m) {
         route(from, replicas.get(from).onStored(m.sequence(), m.block().digest()));
       } else if (output instanceof ReplicaOutput.Rejected<Block, Integer> m) {
@@ -149,7 +143,8 @@ public class ReplicaBenchmark {
     }
   }
 
-  private void broadcast(int from, Delivery delivery) {
+  private void broadcast(
+      int from, Function<Replica<Block, Integer>, List<ReplicaOutput<Block, Integer>>> delivery) {
     for (int to = 0; to < replicas.size(); to++) {
       if (to != from) {
         queue.add(new Envelope(to, delivery));

@@ -27,13 +27,23 @@ public record Quorums(
 
   public Quorums {
     requireTolerable(validators, faulty);
-    if (slowTolerance != (validators - 3 * faulty - 1) / 2
-        || slowQuorum != (validators + faulty + 2) / 2
+    if (slowTolerance != slowToleranceOf(validators, faulty)
+        || slowQuorum != slowQuorumOf(validators, faulty)
         || fastQuorum < validators - slowTolerance
         || fastQuorum > validators) {
       throw new IllegalArgumentException(
           "inconsistent quorums for n = " + validators + ", f = " + faulty);
     }
+  }
+
+  /** c = ⌊(n − 3f − 1) / 2⌋. */
+  private static int slowToleranceOf(int validators, int faulty) {
+    return (validators - 3 * faulty - 1) / 2;
+  }
+
+  /** q = ⌈(n + f + 1) / 2⌉, as ⌊(n + f + 2) / 2⌋ in integers. */
+  private static int slowQuorumOf(int validators, int faulty) {
+    return (validators + faulty + 2) / 2;
   }
 
   private static void requireTolerable(int validators, int faulty) {
@@ -63,8 +73,8 @@ public record Quorums(
   public static Quorums configure(
       int validators, int faulty, boolean fastPathEnabled, Optional<BigDecimal> threshold) {
     requireTolerable(validators, faulty);
-    int c = (validators - 3 * faulty - 1) / 2;
-    int q = (validators + faulty + 2) / 2;
+    int c = slowToleranceOf(validators, faulty);
+    int q = slowQuorumOf(validators, faulty);
     int safeFast = validators - c;
     if (threshold.isEmpty()) {
       return new Quorums(validators, faulty, c, q, safeFast, fastPathEnabled, Optional.empty());

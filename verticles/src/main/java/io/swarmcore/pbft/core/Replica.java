@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The normal case of one PBFT replica (docs/PROTOCOL.md): proposals, votes on both paths, in-order
@@ -134,24 +135,22 @@ public final class Replica<B, P> {
 
   public List<ReplicaOutput<B, P>> onPrepare(
       int sender, long msgView, long sequence, ByteString digest, P proof) {
-    List<ReplicaOutput<B, P>> out = new ArrayList<>();
-    Optional<String> problem = checkVote(sender, msgView, sequence);
-    if (problem.isPresent()) {
-      out.add(new Rejected<>(sender, problem.get()));
-    } else {
-      apply(sequence, slot(sequence).prepare(sender, digest, proof), out);
-    }
-    return out;
+    return vote(sender, msgView, sequence, slot -> slot.prepare(sender, digest, proof));
   }
 
   public List<ReplicaOutput<B, P>> onCommit(
       int sender, long msgView, long sequence, ByteString digest, P proof) {
+    return vote(sender, msgView, sequence, slot -> slot.commit(sender, digest, proof));
+  }
+
+  private List<ReplicaOutput<B, P>> vote(
+      int sender, long msgView, long sequence, Function<Slot<P>, List<Slot.Step>> count) {
     List<ReplicaOutput<B, P>> out = new ArrayList<>();
     Optional<String> problem = checkVote(sender, msgView, sequence);
     if (problem.isPresent()) {
       out.add(new Rejected<>(sender, problem.get()));
     } else {
-      apply(sequence, slot(sequence).commit(sender, digest, proof), out);
+      apply(sequence, count.apply(slot(sequence)), out);
     }
     return out;
   }
@@ -220,10 +219,7 @@ public final class Replica<B, P> {
     finalizedAhead.headMap(sequence, true).clear();
     trimSettled();
     deliverInOrder(out);
-    B next = awaitingParent.remove(sequence + 1);
-    if (next != null) {
-      acceptOrWait(leaders.leaderOf(view), sequence + 1, next, out);
-    }
+    acceptWaitingChild(sequence, out);
     return out;
   }
 
@@ -272,7 +268,7 @@ public final class Replica<B, P> {
         accepted.containsKey(sequence) ? accepted.get(sequence) : awaitingParent.get(sequence);
     if (earlier != null) {
       if (!blocks.digest(earlier).equals(blocks.digest(block))) {
-        out.add(new Evidence<>(sender, "two proposals at view " + view + ", sequence " + sequence));
+        out.add(twoProposals(sender, sequence));
       }
       return;
     }
@@ -290,9 +286,14 @@ public final class Replica<B, P> {
     }
     accepted.put(sequence, block);
     apply(sequence, slot(sequence).propose(blocks.digest(block)), out);
-    B next = awaitingParent.remove(sequence + 1);
-    if (next != null) {
-      acceptOrWait(leaders.leaderOf(view), sequence + 1, next, out);
+    acceptWaitingChild(sequence, out);
+  }
+
+  /** A proposal for sequence + 1 that arrived before its parent can be judged now. */
+  private void acceptWaitingChild(long sequence, List<ReplicaOutput<B, P>> out) {
+    B child = awaitingParent.remove(sequence + 1);
+    if (child != null) {
+      acceptOrWait(leaders.leaderOf(view), sequence + 1, child, out);
     }
   }
 
@@ -326,10 +327,7 @@ public final class Replica<B, P> {
             new Finalize<>(sequence, accepted.get(sequence), finalized.path(), certificate));
         deliverInOrder(out);
       } else if (step instanceof Slot.Equivocation) {
-        out.add(
-            new Evidence<>(
-                leaders.leaderOf(view),
-                "two proposals at view " + view + ", sequence " + sequence));
+        out.add(twoProposals(leaders.leaderOf(view), sequence));
       } else if (step instanceof Slot.ConflictingVote conflict) {
         out.add(
             new Evidence<>(
@@ -337,6 +335,10 @@ public final class Replica<B, P> {
                 "two votes of one kind at view " + view + ", sequence " + sequence));
       }
     }
+  }
+
+  private Evidence<B, P> twoProposals(int leader, long sequence) {
+    return new Evidence<>(leader, "two proposals at view " + view + ", sequence " + sequence);
   }
 
   private void deliverInOrder(List<ReplicaOutput<B, P>> out) {

@@ -7,9 +7,6 @@ import io.swarmcore.pbft.core.ReplicaOutput.CheckpointStable;
 import io.swarmcore.pbft.core.ReplicaOutput.Evidence;
 import io.swarmcore.pbft.core.ReplicaOutput.Finalize;
 import io.swarmcore.pbft.core.ReplicaOutput.Rejected;
-import io.swarmcore.pbft.core.ReplicaOutput.SendCheckpoint;
-import io.swarmcore.pbft.core.ReplicaOutput.SendCommit;
-import io.swarmcore.pbft.core.ReplicaOutput.SendPrePrepare;
 import io.swarmcore.pbft.core.ReplicaOutput.SendPrepare;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -78,14 +75,9 @@ class ReplicaTest {
 
     void handle(int from, List<ReplicaOutput<TestBlock, String>> outputs) {
       for (ReplicaOutput<TestBlock, String> output : outputs) {
-        if (output instanceof SendPrePrepare<TestBlock, String> m) {
-          broadcast(from, r -> r.onPrePrepare(from, m.view(), m.sequence(), m.block()));
-        } else if (output instanceof SendPrepare<TestBlock, String> m) {
-          broadcast(from, r -> r.onPrepare(from, m.view(), m.sequence(), m.digest(), m.proof()));
-        } else if (output instanceof SendCommit<TestBlock, String> m) {
-          broadcast(from, r -> r.onCommit(from, m.view(), m.sequence(), m.digest(), m.proof()));
-        } else if (output instanceof SendCheckpoint<TestBlock, String> m) {
-          broadcast(from, r -> r.onCheckpoint(from, m.sequence(), m.root(), m.proof()));
+        var delivery = Deliveries.of(from, output);
+        if (delivery.isPresent()) {
+          broadcast(from, delivery.get());
         } else if (output instanceof Finalize<TestBlock, String> m) {
           finalized.get(from).add(m);
           // Storage acknowledges at once; the root stands for the ledger root after the block.

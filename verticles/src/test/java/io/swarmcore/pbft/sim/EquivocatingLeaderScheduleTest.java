@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import io.swarmcore.pbft.core.Checkpoints;
+import io.swarmcore.pbft.core.Deliveries;
 import io.swarmcore.pbft.core.Quorums;
 import io.swarmcore.pbft.core.Replica;
 import io.swarmcore.pbft.core.ReplicaOutput;
@@ -94,18 +95,9 @@ class EquivocatingLeaderScheduleTest {
           queue.next().orElseThrow().event();
       int at = delivery.to();
       for (ReplicaOutput<TestBlock, Vote> output : delivery.message().apply(honest.get(at))) {
-        if (output instanceof ReplicaOutput.SendPrepare<TestBlock, Vote> m) {
-          broadcast(
-              network,
-              honest.keySet(),
-              at,
-              r -> r.onPrepare(at, 0, m.sequence(), m.digest(), m.proof()));
-        } else if (output instanceof ReplicaOutput.SendCommit<TestBlock, Vote> m) {
-          broadcast(
-              network,
-              honest.keySet(),
-              at,
-              r -> r.onCommit(at, 0, m.sequence(), m.digest(), m.proof()));
+        var message = Deliveries.of(at, output);
+        if (message.isPresent()) {
+          broadcast(network, honest.keySet(), at, message.get());
         } else if (output instanceof ReplicaOutput.Finalize<TestBlock, Vote> m) {
           finalized++;
           TestBlock earlier = finalizedAt.putIfAbsent(m.sequence(), m.block());
