@@ -3,15 +3,12 @@ package io.swarmcore.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command line over the 8-leaf Certificate Transparency reference tree (RFC 9162 data). */
@@ -27,34 +24,19 @@ class MerkleCommandTest {
 
   @TempDir Path dir;
   private Path leaves;
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream originalOut;
-  private PrintStream originalErr;
+  @RegisterExtension final ConsoleCapture console = new ConsoleCapture();
 
   @BeforeEach
   void setUp() throws Exception {
     leaves = Files.writeString(dir.resolve("leaves.txt"), LEAVES);
-    originalOut = System.out;
-    originalErr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restore() {
-    System.setOut(originalOut);
-    System.setErr(originalErr);
   }
 
   private int swarm(String... args) {
-    out.reset();
-    err.reset();
-    return SwarmCommand.execute(args);
+    return console.swarm(args);
   }
 
   private String stdout() {
-    return out.toString(StandardCharsets.UTF_8).strip();
+    return console.out().strip();
   }
 
   @Test
@@ -90,8 +72,7 @@ class MerkleCommandTest {
 
     verify[3] = "40414244";
     assertThat(swarm(verify)).isEqualTo(1);
-    assertThat(err.toString(StandardCharsets.UTF_8))
-        .contains("invalid: the path leads to a different root");
+    assertThat(console.err()).contains("invalid: the path leads to a different root");
   }
 
   @Test
@@ -138,12 +119,11 @@ class MerkleCommandTest {
   @Test
   void malformedInputExitsWithTwo() throws Exception {
     assertThat(swarm("merkle", "prove", leaves.toString(), "--index", "8")).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8))
-        .contains("--index 8 is outside a tree of 8 leaves");
+    assertThat(console.err()).contains("--index 8 is outside a tree of 8 leaves");
 
     Path bad = Files.writeString(dir.resolve("bad.txt"), "00\nzz\n");
     assertThat(swarm("merkle", "root", bad.toString())).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("line 2: not hex");
+    assertThat(console.err()).contains("line 2: not hex");
 
     assertThat(
             swarm(
@@ -158,6 +138,6 @@ class MerkleCommandTest {
                 "--root",
                 "abcd"))
         .isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--root: a hash is 32 bytes, got 2");
+    assertThat(console.err()).contains("--root: a hash is 32 bytes, got 2");
   }
 }

@@ -6,16 +6,15 @@ import io.swarmcore.storage.BlockStore;
 import io.swarmcore.storage.StoreOptions;
 import io.swarmcore.storage.TestChain;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class StoreCommandTest {
   @TempDir Path dir;
+  @RegisterExtension final ConsoleCapture console = new ConsoleCapture();
 
   @Test
   void inspectReportsTheTipOfAStore() {
@@ -25,16 +24,8 @@ class StoreCommandTest {
         store.append(chain.next(1, 10));
       }
     }
-    PrintStream original = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    try {
-      assertThat(SwarmCommand.execute("store", "inspect", "--data", dir.toString(), "--json"))
-          .isZero();
-    } finally {
-      System.setOut(original);
-    }
-    JsonObject report = new JsonObject(out.toString(StandardCharsets.UTF_8));
+    assertThat(console.swarm("store", "inspect", "--data", dir.toString(), "--json")).isZero();
+    JsonObject report = new JsonObject(console.out());
     assertThat(report.getLong("blocks")).isEqualTo(4);
     assertThat(report.getLong("height")).isEqualTo(3);
     assertThat(report.getString("ledgerRoot"))
@@ -44,14 +35,7 @@ class StoreCommandTest {
 
   @Test
   void inspectOfAFolderWithoutAStoreFailsClearly() {
-    PrintStream original = System.err;
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      assertThat(SwarmCommand.execute("store", "inspect", "--data", dir.toString())).isEqualTo(1);
-    } finally {
-      System.setErr(original);
-    }
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("holds no store");
+    assertThat(console.swarm("store", "inspect", "--data", dir.toString())).isEqualTo(1);
+    assertThat(console.err()).contains("holds no store");
   }
 }

@@ -3,41 +3,20 @@ package io.swarmcore.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.swarmcore.crypto.KeyFile;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class SwarmCommandTest {
   @TempDir Path dir;
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream originalOut;
-  private PrintStream originalErr;
-
-  @BeforeEach
-  void capture() {
-    originalOut = System.out;
-    originalErr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restore() {
-    System.setOut(originalOut);
-    System.setErr(originalErr);
-  }
+  @RegisterExtension final ConsoleCapture console = new ConsoleCapture();
 
   @Test
   void helpListsTheCommands() {
     assertThat(SwarmCommand.execute("--help")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("run", "keygen", "--version");
+    assertThat(console.out()).contains("run", "keygen", "--version");
   }
 
   @Test
@@ -47,7 +26,7 @@ class SwarmCommandTest {
     assertThat(KeyFile.read(key).publicKey().hex()).hasSize(64);
 
     assertThat(SwarmCommand.execute("keygen", "--out", key.toString())).isEqualTo(1);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("refusing to overwrite");
+    assertThat(console.err()).contains("refusing to overwrite");
   }
 
   @Test
@@ -58,7 +37,7 @@ class SwarmCommandTest {
 
     assertThat(SwarmCommand.execute("keygen", "--out", key.toString(), "--if-missing")).isZero();
     assertThat(KeyFile.read(key).publicKey().hex()).isEqualTo(first);
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("kept " + key);
+    assertThat(console.out()).contains("kept " + key);
   }
 
   @Test
@@ -76,7 +55,7 @@ class SwarmCommandTest {
             + "\",\"consensus\":{\"validatorCount\":4,\"byzantineTolerance\":2}}";
 
     assertThat(SwarmCommand.execute("run", "-cluster", "-conf", conf)).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8))
+    assertThat(console.err())
         .contains("swarm run: config: \"consensus.validatorCount\" n=4")
         .contains("f=2")
         .contains("n >= 3f+1");
@@ -85,14 +64,13 @@ class SwarmCommandTest {
   @Test
   void runRefusesOptionsThatAreNotJson() {
     assertThat(SwarmCommand.execute("run", "-options", "{not json", "-conf", "{}")).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8))
-        .contains("swarm run: -options is not valid JSON");
+    assertThat(console.err()).contains("swarm run: -options is not valid JSON");
   }
 
   @Test
   void runRefusesAMissingConfigurationFile() {
     assertThat(SwarmCommand.execute("run", "-conf", dir.resolve("none.yaml").toString()))
         .isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("none.yaml does not exist");
+    assertThat(console.err()).contains("none.yaml does not exist");
   }
 }

@@ -3,14 +3,10 @@ package io.swarmcore.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code swarm vrf} and {@code swarm election schedule}, on RFC 9381 Example 10's key. */
@@ -23,29 +19,10 @@ class VrfCommandTest {
       "a3ad7b0ef73d8fc6655053ea22f9bede8c743f08bbed3d38821f0e16474b505e";
 
   @TempDir Path dir;
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream originalOut;
-  private PrintStream originalErr;
-
-  @BeforeEach
-  void capture() {
-    originalOut = System.out;
-    originalErr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restore() {
-    System.setOut(originalOut);
-    System.setErr(originalErr);
-  }
+  @RegisterExtension final ConsoleCapture console = new ConsoleCapture();
 
   private int swarm(String... args) {
-    out.reset();
-    err.reset();
-    return SwarmCommand.execute(args);
+    return console.swarm(args);
   }
 
   @Test
@@ -61,7 +38,7 @@ class VrfCommandTest {
                 "--alpha",
                 "73616d706c65"))
         .isZero();
-    JsonObject proof = new JsonObject(out.toString(StandardCharsets.UTF_8).strip());
+    JsonObject proof = new JsonObject(console.out().strip());
     assertThat(proof.getString("beta")).isEqualTo(BETA);
 
     String pi = proof.getString("pi");
@@ -78,7 +55,7 @@ class VrfCommandTest {
                 "--pi",
                 pi))
         .isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8).strip()).isEqualTo(BETA);
+    assertThat(console.out().strip()).isEqualTo(BETA);
 
     assertThat(
             swarm(
@@ -93,7 +70,7 @@ class VrfCommandTest {
                 "--pi",
                 pi))
         .isEqualTo(1);
-    assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("invalid: ");
+    assertThat(console.err()).startsWith("invalid: ");
   }
 
   @Test
@@ -102,7 +79,7 @@ class VrfCommandTest {
         .isEqualTo(2);
     assertThat(swarm("vrf", "prove", "--suite", "P256_SHA256_TAI", "--sk", "xyz", "--alpha", ""))
         .isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--sk: not hex");
+    assertThat(console.err()).contains("--sk: not hex");
   }
 
   @Test
@@ -132,6 +109,6 @@ class VrfCommandTest {
                 "--views",
                 "3"))
         .isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("epoch 0 view 2: a (stake 5)");
+    assertThat(console.out()).contains("epoch 0 view 2: a (stake 5)");
   }
 }
