@@ -3,14 +3,17 @@ package io.swarmcore.bench;
 import com.google.protobuf.ByteString;
 import io.swarmcore.pbft.core.Checkpoints;
 import io.swarmcore.pbft.core.Deliveries;
+import io.swarmcore.pbft.core.ProgressTimer;
 import io.swarmcore.pbft.core.Quorums;
 import io.swarmcore.pbft.core.Replica;
 import io.swarmcore.pbft.core.ReplicaOutput;
 import io.swarmcore.pbft.core.ReplicaPorts;
+import io.swarmcore.pbft.core.ViewChange;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -98,18 +101,43 @@ public class ReplicaBenchmark {
             }
 
             @Override
-            public Integer checkpoint(long sequence, ByteString root) {
+            public Integer checkpoint(long sequence, ByteString digest) {
               return proof;
+            }
+
+            @Override
+            public <B> Integer viewChange(ViewChange<B, Integer> message) {
+              return proof;
+            }
+          };
+      // The benchmark's stand-in signature is the signer's index; no view change happens here.
+      ReplicaPorts.Verifier<Block, Integer> verifier =
+          new ReplicaPorts.Verifier<>() {
+            @Override
+            public OptionalInt prepareSigner(
+                Integer signature, long view, long sequence, ByteString digest) {
+              return OptionalInt.of(signature);
+            }
+
+            @Override
+            public OptionalInt checkpointSigner(
+                Integer signature, long sequence, ByteString digest) {
+              return OptionalInt.of(signature);
+            }
+
+            @Override
+            public OptionalInt viewChangeSigner(
+                Integer signature, ViewChange<Block, Integer> message) {
+              return OptionalInt.of(signature);
             }
           };
       replicas.add(
           new Replica<>(
               quorums,
               i,
-              view -> 0,
-              FACTS,
-              signer,
+              new Replica.Ports<>(view -> 0, FACTS, signer, verifier),
               new Checkpoints<>(quorums, 64, 128, new Checkpoints.Stable<>(0, genesis, List.of())),
+              new ProgressTimer(1_000_000, 1_000_000),
               new Replica.Start(0, 0, genesis)));
     }
   }

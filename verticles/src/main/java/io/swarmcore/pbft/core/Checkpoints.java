@@ -7,15 +7,20 @@ import java.util.TreeMap;
 
 /**
  * CHECKPOINT votes and the window they move (docs/PROTOCOL.md, "Checkpoints"). A slow quorum of
- * matching CHECKPOINT(s, root) messages makes s stable; the window of sequences a replica accepts
- * is then (s, s + W]. Votes at or below the stable checkpoint are dropped, and votes beyond the
- * window are refused, so a Byzantine sender cannot make this grow without bound.
+ * matching CHECKPOINT(s, d) messages (d the header hash of the block at s) makes s stable; the
+ * window of sequences a replica accepts is then (s, s + W]. Votes at or below the stable checkpoint
+ * are dropped, and votes beyond the window are refused, so a Byzantine sender cannot make this grow
+ * without bound.
  *
  * @param <P> the proof kept with each vote (the signed CHECKPOINT)
  */
 public final class Checkpoints<P> {
   /** A stable checkpoint and the q signed CHECKPOINTs that prove it. */
-  public record Stable<P>(long sequence, ByteString root, List<P> proof) {}
+  public record Stable<P>(long sequence, ByteString digest, List<P> proof) {
+    public Stable {
+      proof = List.copyOf(proof);
+    }
+  }
 
   /** What a CHECKPOINT vote did. */
   public enum Outcome {
@@ -75,7 +80,7 @@ public final class Checkpoints<P> {
     return sequence % interval == 0;
   }
 
-  public Outcome add(int voter, long sequence, ByteString root, P proof) {
+  public Outcome add(int voter, long sequence, ByteString digest, P proof) {
     if (sequence <= lowWatermark()) {
       return Outcome.IGNORED_OLD;
     }
@@ -86,23 +91,36 @@ public final class Checkpoints<P> {
       return Outcome.NOT_A_CHECKPOINT_SEQUENCE;
     }
     VoteTally<P> tally = pending.computeIfAbsent(sequence, s -> new VoteTally<>());
-    VoteTally.Outcome counted = tally.add(voter, root, proof);
+    VoteTally.Outcome counted = tally.add(voter, digest, proof);
     if (counted == VoteTally.Outcome.DUPLICATE) {
       return Outcome.DUPLICATE;
     }
     if (counted == VoteTally.Outcome.CONFLICTING) {
       return Outcome.CONFLICTING;
     }
-    if (tally.votesFor(root) < quorums.slowQuorum()) {
+    if (tally.votesFor(digest) < quorums.slowQuorum()) {
       return Outcome.COUNTED;
     }
-    stable = new Stable<>(sequence, root, tally.proofsFor(root));
+    stable = new Stable<>(sequence, digest, tally.proofsFor(digest));
     pending.headMap(sequence, true).clear();
     return Outcome.BECAME_STABLE;
   }
 
-  /** The root a quorum agreed on at {@code sequence}, if it is the stable checkpoint. */
-  public Optional<ByteString> stableRootAt(long sequence) {
-    return sequence == stable.sequence() ? Optional.of(stable.root()) : Optional.empty();
+  /** The digest a quorum agreed on at {@code sequence}, if it is the stable checkpoint. */
+  public Optional<ByteString> stableDigestAt(long sequence) {
+    return sequence == stable.sequence() ? Optional.of(stable.digest()) : Optional.empty();
+  }
+
+  /**
+   * Takes a checkpoint proven elsewhere (the highest one in a NEW-VIEW, its proof already checked)
+   * when it is above this replica's own. Returns whether it moved the window.
+   */
+  public boolean adopt(Stable<P> proven) {
+    if (proven.sequence() <= stable.sequence()) {
+      return false;
+    }
+    stable = proven;
+    pending.headMap(proven.sequence(), true).clear();
+    return true;
   }
 }

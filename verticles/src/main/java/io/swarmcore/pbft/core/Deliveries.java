@@ -24,7 +24,13 @@ public final class Deliveries {
       return Optional.of(r -> r.onCommit(from, m.view(), m.sequence(), m.digest(), m.proof()));
     }
     if (output instanceof ReplicaOutput.SendCheckpoint<B, P> m) {
-      return Optional.of(r -> r.onCheckpoint(from, m.sequence(), m.root(), m.proof()));
+      return Optional.of(r -> r.onCheckpoint(from, m.sequence(), m.digest(), m.proof()));
+    }
+    if (output instanceof ReplicaOutput.SendViewChange<B, P> m) {
+      return Optional.of(r -> r.onViewChange(from, m.viewChange()));
+    }
+    if (output instanceof ReplicaOutput.SendNewView<B, P> m) {
+      return Optional.of(r -> r.onNewView(from, m.newView()));
     }
     return Optional.empty();
   }

@@ -46,6 +46,16 @@ public final class ProgressTimer {
     deadline = moreWorkPending ? deadlineAfter(now) : -1;
   }
 
+  /** A new view was entered: give it a full timeout of its own, keeping the backoff. */
+  public void restart(long now) {
+    deadline = deadlineAfter(now);
+  }
+
+  /** Nothing waits: stop counting without resetting the backoff. */
+  public void stop() {
+    deadline = -1;
+  }
+
   /**
    * Logical time advanced. Returns true once when the view has made no progress in time; the caller
    * then starts a view change, and the timer counts again, twice as long, for the next view.

@@ -1,6 +1,7 @@
 package io.swarmcore.pbft.core;
 
 import com.google.protobuf.ByteString;
+import io.swarmcore.pbft.core.ReplicaOutput.CancelTimer;
 import io.swarmcore.pbft.core.ReplicaOutput.CheckpointStable;
 import io.swarmcore.pbft.core.ReplicaOutput.Evidence;
 import io.swarmcore.pbft.core.ReplicaOutput.FetchState;
@@ -8,41 +9,71 @@ import io.swarmcore.pbft.core.ReplicaOutput.Finalize;
 import io.swarmcore.pbft.core.ReplicaOutput.Rejected;
 import io.swarmcore.pbft.core.ReplicaOutput.SendCheckpoint;
 import io.swarmcore.pbft.core.ReplicaOutput.SendCommit;
+import io.swarmcore.pbft.core.ReplicaOutput.SendNewView;
 import io.swarmcore.pbft.core.ReplicaOutput.SendPrePrepare;
 import io.swarmcore.pbft.core.ReplicaOutput.SendPrepare;
+import io.swarmcore.pbft.core.ReplicaOutput.SendViewChange;
+import io.swarmcore.pbft.core.ReplicaOutput.SetTimer;
+import io.swarmcore.pbft.core.ReplicaOutput.ViewInstalled;
 import io.swarmcore.pbft.core.ReplicaPorts.Blocks;
 import io.swarmcore.pbft.core.ReplicaPorts.Leaders;
 import io.swarmcore.pbft.core.ReplicaPorts.Signer;
+import io.swarmcore.pbft.core.ReplicaPorts.Verifier;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * The normal case of one PBFT replica (docs/PROTOCOL.md): proposals, votes on both paths, in-order
- * finalization and checkpoints, within one view. Inputs are verified messages (signatures are
- * checked outside); every call returns what the adapter must do. Deterministic: the same inputs in
- * the same order give the same outputs.
- *
- * <p>View change is not part of this class yet (issue 6, next step).
+ * One PBFT replica (docs/PROTOCOL.md): proposals, votes on both paths, in-order finalization,
+ * checkpoints and view change. Inputs are verified messages (the signatures of the messages
+ * themselves are checked outside; signatures carried inside a VIEW-CHANGE or NEW-VIEW are checked
+ * here through {@link Verifier}), logical-time ticks and storage events; every call returns what
+ * the adapter must do. Deterministic: the same inputs in the same order give the same outputs.
  *
  * @param <B> the block type
  * @param <P> the proof (signed message) kept with each vote
  */
 public final class Replica<B, P> {
+
   private final Quorums quorums;
   private final int self;
   private final Leaders leaders;
   private final Blocks<B> blocks;
   private final Signer<P> signer;
   private final Checkpoints<P> checkpoints;
-  private final long view;
+  private final ProgressTimer timer;
+  private final ViewChangeCheck<B, P> viewChangeCheck;
+  private final ReproposalRule<B> rule;
+  private final long maxEarlyPerSender;
 
+  private long view;
+  private boolean changingView;
+  private long base;
+  private ByteString baseDigest;
+  private long now;
+  private boolean workPending;
+  private OptionalLong requestedTick = OptionalLong.empty();
+
+  // State of the current view, dropped when a new view is entered.
   private final TreeMap<Long, Slot<P>> slots = new TreeMap<>();
   private final TreeMap<Long, B> accepted = new TreeMap<>();
   private final TreeMap<Long, B> awaitingParent = new TreeMap<>();
+  private final TreeMap<Long, ByteString> extendable = new TreeMap<>();
+  private final List<Early<B, P>> early = new ArrayList<>();
+  private NewView<B, P> installedNewView;
+
+  // State kept across views.
   private final TreeMap<Long, Finalize<B, P>> finalizedAhead = new TreeMap<>();
+  private final TreeMap<Long, List<ViewChange.Sent<B>>> sentPrepares = new TreeMap<>();
+  private final TreeMap<Long, ViewChange.Prepared<B, P>> preparedCertificates = new TreeMap<>();
+  private final Map<Integer, ViewChange.Signed<B, P>> latestViewChange = new TreeMap<>();
+  private ViewChange.Signed<B, P> ownViewChange;
   private long deliveredSequence;
   private ByteString deliveredDigest;
   private long nextProposal;
@@ -50,13 +81,19 @@ public final class Replica<B, P> {
   /** Where the ledger stands when the replica starts. */
   public record Start(long view, long sequence, ByteString digest) {}
 
+  /** The ports a replica uses: leader schedule, block facts, its own key, others' signatures. */
+  public record Ports<B, P>(
+      Leaders leaders, Blocks<B> blocks, Signer<P> signer, Verifier<B, P> verifier) {}
+
+  private record Early<B, P>(
+      int sender, long view, Function<Replica<B, P>, List<ReplicaOutput<B, P>>> input) {}
+
   public Replica(
       Quorums quorums,
       int self,
-      Leaders leaders,
-      Blocks<B> blocks,
-      Signer<P> signer,
+      Ports<B, P> ports,
       Checkpoints<P> checkpoints,
+      ProgressTimer timer,
       Start start) {
     if (self < 0 || self >= quorums.validators()) {
       throw new IllegalArgumentException(
@@ -64,11 +101,24 @@ public final class Replica<B, P> {
     }
     this.quorums = quorums;
     this.self = self;
-    this.leaders = leaders;
-    this.blocks = blocks;
-    this.signer = signer;
+    this.leaders = ports.leaders();
+    this.blocks = ports.blocks();
+    this.signer = ports.signer();
     this.checkpoints = checkpoints;
+    this.timer = timer;
+    this.viewChangeCheck =
+        new ViewChangeCheck<>(
+            quorums,
+            ports.blocks(),
+            ports.verifier(),
+            checkpoints.stable(),
+            checkpoints.highWatermark() - checkpoints.lowWatermark());
+    this.rule = new ReproposalRule<>(quorums, ports.blocks());
+    // A PRE-PREPARE, PREPARE and COMMIT per sequence of the window, and some slack.
+    this.maxEarlyPerSender = 3 * (checkpoints.highWatermark() - checkpoints.lowWatermark()) + 8;
     this.view = start.view();
+    this.base = start.sequence();
+    this.baseDigest = start.digest();
     this.deliveredSequence = start.sequence();
     this.deliveredDigest = start.digest();
     this.nextProposal = start.sequence() + 1;
@@ -78,12 +128,20 @@ public final class Replica<B, P> {
     return view;
   }
 
+  public boolean isChangingView() {
+    return changingView;
+  }
+
   public long deliveredSequence() {
     return deliveredSequence;
   }
 
+  public ByteString deliveredDigest() {
+    return deliveredDigest;
+  }
+
   public boolean isLeader() {
-    return leaders.leaderOf(view) == self;
+    return !changingView && leaders.leaderOf(view) == self;
   }
 
   /** The sequence the leader's next proposal takes, if the window has room for it. */
@@ -93,9 +151,15 @@ public final class Replica<B, P> {
         : Optional.empty();
   }
 
-  /** The digest the next proposal must extend, if known. */
+  /** The digest the next proposal must extend: the leader's own proposal below it, or the base. */
   public Optional<ByteString> proposalParent() {
-    return digestAt(nextProposal - 1);
+    long below = nextProposal - 1;
+    if (below == base) {
+      return Optional.of(baseDigest);
+    }
+    // The leader's own proposal there, accepted or still waiting for its parent to prepare.
+    B own = accepted.containsKey(below) ? accepted.get(below) : awaitingParent.get(below);
+    return Optional.ofNullable(own).map(blocks::digest);
   }
 
   /** As leader, proposes {@code block} at the next sequence. */
@@ -116,11 +180,42 @@ public final class Replica<B, P> {
     long sequence = nextProposal++;
     out.add(new SendPrePrepare<>(view, sequence, block));
     acceptOrWait(self, sequence, block, out);
-    return out;
+    return finish(out);
+  }
+
+  /**
+   * Whether client work waits (for example a non-empty mempool). While it does, the view timer
+   * runs: a view that finalizes nothing in time is abandoned.
+   */
+  public List<ReplicaOutput<B, P>> onWorkPending(boolean pending) {
+    workPending = pending;
+    return finish(new ArrayList<>());
+  }
+
+  /** Logical time is now {@code time}: a view without progress for its timeout is abandoned. */
+  public List<ReplicaOutput<B, P>> onTick(long time) {
+    List<ReplicaOutput<B, P>> out = new ArrayList<>();
+    now = Math.max(now, time);
+    if (timer.tick(now)) {
+      if (!changingView) {
+        startViewChange(view + 1, out);
+      } else if (askingAtLeast(view) >= quorums.viewChangeQuorum()) {
+        // n − f replicas asked for this view or a later one, and no NEW-VIEW came: move on.
+        startViewChange(view + 1, out);
+      } else {
+        // Too few replicas are this far yet; repeat the request in case it was lost, but do not
+        // run ahead of them alone.
+        out.add(new SendViewChange<>(ownViewChange));
+      }
+    }
+    return finish(out);
   }
 
   public List<ReplicaOutput<B, P>> onPrePrepare(int sender, long msgView, long sequence, B block) {
     List<ReplicaOutput<B, P>> out = new ArrayList<>();
+    if (deferIfEarly(sender, msgView, r -> r.onPrePrepare(sender, msgView, sequence, block), out)) {
+      return out;
+    }
     Optional<String> problem = checkVote(sender, msgView, sequence);
     if (problem.isEmpty() && sender != leaders.leaderOf(view)) {
       problem = Optional.of("PRE-PREPARE from " + sender + ", who does not lead view " + view);
@@ -130,64 +225,94 @@ public final class Replica<B, P> {
       return out;
     }
     acceptOrWait(sender, sequence, block, out);
-    return out;
+    return finish(out);
   }
 
   public List<ReplicaOutput<B, P>> onPrepare(
       int sender, long msgView, long sequence, ByteString digest, P proof) {
-    return vote(sender, msgView, sequence, slot -> slot.prepare(sender, digest, proof));
+    List<ReplicaOutput<B, P>> out = new ArrayList<>();
+    if (deferIfEarly(
+        sender, msgView, r -> r.onPrepare(sender, msgView, sequence, digest, proof), out)) {
+      return out;
+    }
+    return vote(sender, msgView, sequence, slot -> slot.prepare(sender, digest, proof), out);
   }
 
   public List<ReplicaOutput<B, P>> onCommit(
       int sender, long msgView, long sequence, ByteString digest, P proof) {
-    return vote(sender, msgView, sequence, slot -> slot.commit(sender, digest, proof));
+    List<ReplicaOutput<B, P>> out = new ArrayList<>();
+    if (deferIfEarly(
+        sender, msgView, r -> r.onCommit(sender, msgView, sequence, digest, proof), out)) {
+      return out;
+    }
+    return vote(sender, msgView, sequence, slot -> slot.commit(sender, digest, proof), out);
   }
 
   private List<ReplicaOutput<B, P>> vote(
-      int sender, long msgView, long sequence, Function<Slot<P>, List<Slot.Step>> count) {
-    List<ReplicaOutput<B, P>> out = new ArrayList<>();
+      int sender,
+      long msgView,
+      long sequence,
+      Function<Slot<P>, List<Slot.Step>> count,
+      List<ReplicaOutput<B, P>> out) {
     Optional<String> problem = checkVote(sender, msgView, sequence);
     if (problem.isPresent()) {
       out.add(new Rejected<>(sender, problem.get()));
     } else {
       apply(sequence, count.apply(slot(sequence)), out);
     }
-    return out;
+    return finish(out);
   }
 
-  /** Storage stored the block at {@code sequence}; its ledger root is {@code root}. */
-  public List<ReplicaOutput<B, P>> onStored(long sequence, ByteString root) {
+  /**
+   * A message of a view this replica has not entered yet (it may be a NEW-VIEW away) is kept, a
+   * bounded number per sender, and replayed when that view is entered.
+   */
+  private boolean deferIfEarly(
+      int sender,
+      long msgView,
+      Function<Replica<B, P>, List<ReplicaOutput<B, P>>> input,
+      List<ReplicaOutput<B, P>> out) {
+    boolean early = msgView > view || (msgView == view && changingView);
+    if (!early || !isValidator(sender)) {
+      return false;
+    }
+    long kept = this.early.stream().filter(e -> e.sender() == sender).count();
+    if (kept >= maxEarlyPerSender) {
+      out.add(
+          new Rejected<>(
+              sender, "too many messages for views not entered yet (view " + msgView + ")"));
+    } else {
+      this.early.add(new Early<>(sender, msgView, input));
+    }
+    return true;
+  }
+
+  /** Storage stored the block at {@code sequence}, whose digest is {@code digest}. */
+  public List<ReplicaOutput<B, P>> onStored(long sequence, ByteString digest) {
     List<ReplicaOutput<B, P>> out = new ArrayList<>();
     if (checkpoints.isCheckpointSequence(sequence) && checkpoints.inWindow(sequence)) {
-      P proof = signer.checkpoint(sequence, root);
-      out.add(new SendCheckpoint<>(sequence, root, proof));
-      countCheckpoint(self, sequence, root, proof, out);
+      P proof = signer.checkpoint(sequence, digest);
+      out.add(new SendCheckpoint<>(sequence, digest, proof));
+      countCheckpoint(self, sequence, digest, proof, out);
     }
-    return out;
+    return finish(out);
   }
 
   public List<ReplicaOutput<B, P>> onCheckpoint(
-      int sender, long sequence, ByteString root, P proof) {
+      int sender, long sequence, ByteString digest, P proof) {
     List<ReplicaOutput<B, P>> out = new ArrayList<>();
     if (!isValidator(sender)) {
       out.add(new Rejected<>(sender, "CHECKPOINT from " + sender + ", not a validator"));
     } else {
-      countCheckpoint(sender, sequence, root, proof, out);
+      countCheckpoint(sender, sequence, digest, proof, out);
     }
-    return out;
+    return finish(out);
   }
 
   private void countCheckpoint(
-      int sender, long sequence, ByteString root, P proof, List<ReplicaOutput<B, P>> out) {
-    switch (checkpoints.add(sender, sequence, root, proof)) {
-      case BECAME_STABLE -> {
-        Checkpoints.Stable<P> stable = checkpoints.stable();
-        trimSettled();
-        out.add(new CheckpointStable<>(stable.sequence(), stable.root(), stable.proof()));
-        if (stable.sequence() > deliveredSequence) {
-          out.add(new FetchState<>(stable.sequence(), stable.root(), stable.proof()));
-        }
-      }
+      int sender, long sequence, ByteString digest, P proof, List<ReplicaOutput<B, P>> out) {
+    switch (checkpoints.add(sender, sequence, digest, proof)) {
+      case BECAME_STABLE -> checkpointMoved(out);
       case REFUSED_BEYOND_WINDOW ->
           out.add(
               new Rejected<>(
@@ -199,9 +324,21 @@ public final class Replica<B, P> {
       case NOT_A_CHECKPOINT_SEQUENCE ->
           out.add(new Rejected<>(sender, "no checkpoint is taken at sequence " + sequence));
       case CONFLICTING ->
-          out.add(new Evidence<>(sender, "two CHECKPOINT roots at sequence " + sequence));
+          out.add(new Evidence<>(sender, "two CHECKPOINT digests at sequence " + sequence));
       case COUNTED, IGNORED_OLD, DUPLICATE -> {}
     }
+  }
+
+  private void checkpointMoved(List<ReplicaOutput<B, P>> out) {
+    Checkpoints.Stable<P> stable = checkpoints.stable();
+    sentPrepares.headMap(stable.sequence(), true).clear();
+    preparedCertificates.headMap(stable.sequence(), true).clear();
+    trimSettled();
+    out.add(new CheckpointStable<>(stable.sequence(), stable.digest(), stable.proof()));
+    if (stable.sequence() > deliveredSequence) {
+      out.add(new FetchState<>(stable.sequence(), stable.digest(), stable.proof()));
+    }
+    acceptWaitingChild(stable.sequence(), out);
   }
 
   /**
@@ -215,13 +352,236 @@ public final class Replica<B, P> {
     }
     deliveredSequence = sequence;
     deliveredDigest = digest;
-    nextProposal = Math.max(nextProposal, sequence + 1);
     finalizedAhead.headMap(sequence, true).clear();
-    trimSettled();
+    timer.progressed(now, true);
     deliverInOrder(out);
-    acceptWaitingChild(sequence, out);
-    return out;
+    return finish(out);
   }
+
+  // ---------------------------------------------------------------------------------------------
+  // View change
+
+  public List<ReplicaOutput<B, P>> onViewChange(int from, ViewChange.Signed<B, P> signed) {
+    List<ReplicaOutput<B, P>> out = new ArrayList<>();
+    ViewChange<B, P> message = signed.message();
+    if (from != message.sender()) {
+      out.add(
+          new Rejected<>(
+              from, "VIEW-CHANGE of validator " + message.sender() + " relayed by " + from));
+      return out;
+    }
+    helpCatchUp(message.checkpoint().sequence(), out);
+    if (message.newView() < view || (message.newView() == view && !changingView)) {
+      // The sender is behind: if this replica leads the view it is in, repeat its NEW-VIEW.
+      if (installedNewView != null && !changingView && leaders.leaderOf(view) == self) {
+        out.add(new SendNewView<>(installedNewView));
+      }
+      return out;
+    }
+    ViewChange.Signed<B, P> earlier = latestViewChange.get(from);
+    if (earlier != null && earlier.message().newView() >= message.newView()) {
+      return out;
+    }
+    Optional<String> problem = viewChangeCheck.problem(signed);
+    if (problem.isPresent()) {
+      out.add(new Rejected<>(from, problem.get()));
+      return out;
+    }
+    latestViewChange.put(from, signed);
+    joinIfOthersMovedOn(out);
+    leadIfReady(out);
+    return finish(out);
+  }
+
+  /**
+   * A VIEW-CHANGE below this replica's stable checkpoint comes from a replica that missed the
+   * CHECKPOINTs (lost, or sent before it could hear them): repeat this replica's own, so that it
+   * can make the checkpoint stable and fetch the state, even if no view change follows.
+   */
+  private void helpCatchUp(long theirCheckpoint, List<ReplicaOutput<B, P>> out) {
+    Checkpoints.Stable<P> stable = checkpoints.stable();
+    if (theirCheckpoint < stable.sequence() && !stable.proof().isEmpty()) {
+      out.add(
+          new SendCheckpoint<>(
+              stable.sequence(),
+              stable.digest(),
+              signer.checkpoint(stable.sequence(), stable.digest())));
+    }
+  }
+
+  /** f + 1 replicas asking for views above ours include an honest one: join the lowest such. */
+  private void joinIfOthersMovedOn(List<ReplicaOutput<B, P>> out) {
+    List<Long> higher = new ArrayList<>();
+    for (ViewChange.Signed<B, P> signed : latestViewChange.values()) {
+      if (signed.message().newView() > view) {
+        higher.add(signed.message().newView());
+      }
+    }
+    int needed = quorums.faulty() + 1;
+    if (higher.size() >= needed) {
+      higher.sort(null);
+      // At least f + 1 replicas asked for this view or a higher one.
+      startViewChange(higher.get(higher.size() - needed), out);
+    }
+  }
+
+  private void startViewChange(long newView, List<ReplicaOutput<B, P>> out) {
+    view = newView;
+    changingView = true;
+    clearViewState();
+    ViewChange<B, P> message =
+        new ViewChange<>(
+            newView,
+            self,
+            checkpoints.stable(),
+            // Only what lies above the checkpoint: a replica still catching up may have voted
+            // below it.
+            List.copyOf(preparedCertificates.tailMap(checkpoints.lowWatermark(), false).values()),
+            sentPrepares.tailMap(checkpoints.lowWatermark(), false).values().stream()
+                .flatMap(List::stream)
+                .toList());
+    ownViewChange = new ViewChange.Signed<>(message, signer.viewChange(message));
+    latestViewChange.put(self, ownViewChange);
+    out.add(new SendViewChange<>(ownViewChange));
+    timer.restart(now);
+    leadIfReady(out);
+  }
+
+  private long askingAtLeast(long asked) {
+    return latestViewChange.values().stream()
+        .filter(signed -> signed.message().newView() >= asked)
+        .count();
+  }
+
+  private long viewChangesFor(long asked) {
+    return latestViewChange.values().stream()
+        .filter(signed -> signed.message().newView() == asked)
+        .count();
+  }
+
+  private void leadIfReady(List<ReplicaOutput<B, P>> out) {
+    if (!changingView
+        || leaders.leaderOf(view) != self
+        || viewChangesFor(view) < quorums.viewChangeQuorum()) {
+      return;
+    }
+    List<ViewChange.Signed<B, P>> used =
+        latestViewChange.values().stream()
+            .filter(signed -> signed.message().newView() == view)
+            .limit(quorums.viewChangeQuorum())
+            .toList();
+    NewView<B, P> newView = new NewView<>(view, used);
+    out.add(new SendNewView<>(newView));
+    install(newView, out);
+  }
+
+  public List<ReplicaOutput<B, P>> onNewView(int from, NewView<B, P> newView) {
+    List<ReplicaOutput<B, P>> out = new ArrayList<>();
+    Optional<String> problem = newViewProblem(from, newView);
+    if (problem.isPresent()) {
+      out.add(new Rejected<>(from, problem.get()));
+      return out;
+    }
+    if (newView.view() == view && !changingView) {
+      return out; // already in it: a repeat for replicas that missed it
+    }
+    install(newView, out);
+    return finish(out);
+  }
+
+  private Optional<String> newViewProblem(int from, NewView<B, P> newView) {
+    if (from != leaders.leaderOf(newView.view())) {
+      return Optional.of("NEW-VIEW for view " + newView.view() + " from non-leader " + from);
+    }
+    if (newView.view() < view) {
+      return Optional.of("NEW-VIEW for view " + newView.view() + ", replica is in view " + view);
+    }
+    Set<Integer> senders = new HashSet<>();
+    for (ViewChange.Signed<B, P> signed : newView.viewChanges()) {
+      if (signed.message().newView() != newView.view()) {
+        return Optional.of(
+            "NEW-VIEW for view "
+                + newView.view()
+                + " carries a VIEW-CHANGE for view "
+                + signed.message().newView());
+      }
+      if (!senders.add(signed.message().sender())) {
+        return Optional.of("NEW-VIEW carries two VIEW-CHANGEs of " + signed.message().sender());
+      }
+      Optional<String> problem = viewChangeCheck.problem(signed);
+      if (problem.isPresent()) {
+        return Optional.of("NEW-VIEW carries an invalid VIEW-CHANGE: " + problem.get());
+      }
+    }
+    if (senders.size() < quorums.viewChangeQuorum()) {
+      return Optional.of(
+          "NEW-VIEW carries "
+              + senders.size()
+              + " VIEW-CHANGEs, needs "
+              + quorums.viewChangeQuorum());
+    }
+    return Optional.empty();
+  }
+
+  /** Enters the NEW-VIEW's view and accepts its re-proposals, as the plan rule computes them. */
+  private void install(NewView<B, P> newView, List<ReplicaOutput<B, P>> out) {
+    ReproposalRule.Plan<B, P> plan =
+        rule.choose(newView.viewChanges().stream().map(ViewChange.Signed::message).toList());
+    view = newView.view();
+    changingView = false;
+    clearViewState();
+    installedNewView = newView;
+    latestViewChange.values().removeIf(signed -> signed.message().newView() <= view);
+    if (checkpoints.adopt(plan.base())) {
+      checkpointMoved(out);
+    }
+    base = plan.base().sequence();
+    baseDigest = plan.base().digest();
+    nextProposal = plan.top() + 1;
+    int leader = leaders.leaderOf(view);
+    out.add(new ViewInstalled<>(view, leader));
+    for (ReproposalRule.Choice<B> choice : plan.choices()) {
+      // Below this replica's own stable checkpoint (above the plan's) everything is final.
+      if (choice.sequence() > checkpoints.lowWatermark()) {
+        acceptOrWait(leader, choice.sequence(), choice.block(), out);
+      }
+    }
+    replayEarly(out);
+    if (hasWork()) {
+      timer.restart(now);
+    } else {
+      timer.stop();
+    }
+  }
+
+  private void clearViewState() {
+    slots.clear();
+    accepted.clear();
+    awaitingParent.clear();
+    extendable.clear();
+    installedNewView = null;
+  }
+
+  private void replayEarly(List<ReplicaOutput<B, P>> out) {
+    List<Early<B, P>> due = new ArrayList<>();
+    early.removeIf(
+        e -> {
+          if (e.view() < view) {
+            return true;
+          }
+          if (e.view() == view) {
+            due.add(e);
+            return true;
+          }
+          return false;
+        });
+    for (Early<B, P> e : due) {
+      out.addAll(e.input().apply(this));
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Normal case internals
 
   /**
    * Drops what no input can change any more: sequences below both the stable checkpoint and the
@@ -232,6 +592,7 @@ public final class Replica<B, P> {
     long settled = settledSequence();
     slots.headMap(settled, true).clear();
     accepted.headMap(settled, false).clear();
+    extendable.headMap(settled, false).clear();
     awaitingParent.headMap(settled, true).clear();
   }
 
@@ -243,8 +604,13 @@ public final class Replica<B, P> {
     if (!isValidator(sender)) {
       return Optional.of("sender " + sender + " is not a validator");
     }
-    if (msgView != view) {
-      return Optional.of("message for view " + msgView + ", replica is in view " + view);
+    if (msgView != view || changingView) {
+      return Optional.of(
+          "message for view "
+              + msgView
+              + ", replica is "
+              + (changingView ? "changing to view " : "in view ")
+              + view);
     }
     if (sequence <= settledSequence() || sequence > checkpoints.highWatermark()) {
       return Optional.of(
@@ -263,6 +629,11 @@ public final class Replica<B, P> {
     return index >= 0 && index < quorums.validators();
   }
 
+  /**
+   * The acceptance rule (docs/PROTOCOL.md, "Chained blocks across a view change"): a proposal is
+   * accepted once its parent is final (the view's base or the stable checkpoint) or is prepared (or
+   * commit-certified) in this view.
+   */
   private void acceptOrWait(int sender, long sequence, B block, List<ReplicaOutput<B, P>> out) {
     B earlier =
         accepted.containsKey(sequence) ? accepted.get(sequence) : awaitingParent.get(sequence);
@@ -272,7 +643,7 @@ public final class Replica<B, P> {
       }
       return;
     }
-    Optional<ByteString> parent = digestAt(sequence - 1);
+    Optional<ByteString> parent = extendableAt(sequence - 1);
     if (parent.isEmpty()) {
       awaitingParent.put(sequence, block);
       return;
@@ -286,10 +657,9 @@ public final class Replica<B, P> {
     }
     accepted.put(sequence, block);
     apply(sequence, slot(sequence).propose(blocks.digest(block)), out);
-    acceptWaitingChild(sequence, out);
   }
 
-  /** A proposal for sequence + 1 that arrived before its parent can be judged now. */
+  /** The parent at {@code sequence} became extendable: a waiting child can be judged now. */
   private void acceptWaitingChild(long sequence, List<ReplicaOutput<B, P>> out) {
     B child = awaitingParent.remove(sequence + 1);
     if (child != null) {
@@ -297,12 +667,13 @@ public final class Replica<B, P> {
     }
   }
 
-  private Optional<ByteString> digestAt(long sequence) {
-    B block = accepted.get(sequence);
-    if (block != null) {
-      return Optional.of(blocks.digest(block));
+  /** A final block (the view's base or the stable checkpoint) or one prepared in this view. */
+  private Optional<ByteString> extendableAt(long sequence) {
+    if (sequence == base) {
+      return Optional.of(baseDigest);
     }
-    return sequence == deliveredSequence ? Optional.of(deliveredDigest) : Optional.empty();
+    Optional<ByteString> stable = checkpoints.stableDigestAt(sequence);
+    return stable.isPresent() ? stable : Optional.ofNullable(extendable.get(sequence));
   }
 
   private Slot<P> slot(long sequence) {
@@ -313,18 +684,29 @@ public final class Replica<B, P> {
     for (Slot.Step step : steps) {
       if (step instanceof Slot.SendPrepare prepare) {
         P proof = signer.prepare(view, sequence, prepare.digest());
+        sentPrepares
+            .computeIfAbsent(sequence, s -> new ArrayList<>())
+            .add(new ViewChange.Sent<>(view, sequence, accepted.get(sequence)));
         out.add(new SendPrepare<>(view, sequence, prepare.digest(), proof));
         apply(sequence, slot(sequence).prepare(self, prepare.digest(), proof), out);
       } else if (step instanceof Slot.SendCommit commit) {
+        preparedCertificates.put(
+            sequence,
+            new ViewChange.Prepared<>(
+                view, sequence, accepted.get(sequence), slot(sequence).preparedProofs()));
         P proof = signer.commit(view, sequence, commit.digest());
         out.add(new SendCommit<>(view, sequence, commit.digest(), proof));
+        markExtendable(sequence, commit.digest(), out);
         apply(sequence, slot(sequence).commit(self, commit.digest(), proof), out);
       } else if (step instanceof Slot.Finalized<?> finalized) {
-        @SuppressWarnings("unchecked") // the slot holds this replica's proofs, of type P
-        List<P> certificate = (List<P>) finalized.certificate();
-        finalizedAhead.put(
-            sequence,
-            new Finalize<>(sequence, accepted.get(sequence), finalized.path(), certificate));
+        if (sequence > deliveredSequence) {
+          @SuppressWarnings("unchecked") // the slot holds this replica's proofs, of type P
+          List<P> certificate = (List<P>) finalized.certificate();
+          finalizedAhead.put(
+              sequence,
+              new Finalize<>(sequence, accepted.get(sequence), finalized.path(), certificate));
+        }
+        markExtendable(sequence, finalized.digest(), out);
         deliverInOrder(out);
       } else if (step instanceof Slot.Equivocation) {
         out.add(twoProposals(leaders.leaderOf(view), sequence));
@@ -337,17 +719,49 @@ public final class Replica<B, P> {
     }
   }
 
+  private void markExtendable(long sequence, ByteString digest, List<ReplicaOutput<B, P>> out) {
+    if (extendable.putIfAbsent(sequence, digest) == null) {
+      acceptWaitingChild(sequence, out);
+    }
+  }
+
   private Evidence<B, P> twoProposals(int leader, long sequence) {
     return new Evidence<>(leader, "two proposals at view " + view + ", sequence " + sequence);
   }
 
   private void deliverInOrder(List<ReplicaOutput<B, P>> out) {
     Finalize<B, P> next;
+    boolean progressed = false;
     while ((next = finalizedAhead.remove(deliveredSequence + 1)) != null) {
       out.add(next);
       deliveredSequence = next.sequence();
       deliveredDigest = blocks.digest(next.block());
+      progressed = true;
+    }
+    if (progressed) {
+      timer.progressed(now, hasWork());
     }
     trimSettled();
+  }
+
+  private boolean hasWork() {
+    return workPending
+        || changingView
+        || !awaitingParent.isEmpty()
+        || !finalizedAhead.isEmpty()
+        || (!accepted.isEmpty() && accepted.lastKey() > deliveredSequence);
+  }
+
+  /** Arms the view timer when work waits and reports a changed tick request to the adapter. */
+  private List<ReplicaOutput<B, P>> finish(List<ReplicaOutput<B, P>> out) {
+    if (hasWork()) {
+      timer.workPending(now);
+    }
+    OptionalLong deadline = timer.deadline();
+    if (!deadline.equals(requestedTick)) {
+      requestedTick = deadline;
+      out.add(deadline.isPresent() ? new SetTimer<>(deadline.getAsLong()) : new CancelTimer<>());
+    }
+    return out;
   }
 }

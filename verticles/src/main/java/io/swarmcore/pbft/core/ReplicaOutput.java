@@ -18,7 +18,7 @@ public sealed interface ReplicaOutput<B, P> {
       implements ReplicaOutput<B, P> {}
 
   /** Send this replica's signed CHECKPOINT to every validator. */
-  record SendCheckpoint<B, P>(long sequence, ByteString root, P proof)
+  record SendCheckpoint<B, P>(long sequence, ByteString digest, P proof)
       implements ReplicaOutput<B, P> {}
 
   /** Store a final block; emitted strictly in sequence order. */
@@ -26,16 +26,32 @@ public sealed interface ReplicaOutput<B, P> {
       implements ReplicaOutput<B, P> {}
 
   /** A checkpoint became stable: the log below it was dropped. */
-  record CheckpointStable<B, P>(long sequence, ByteString root, List<P> proof)
+  record CheckpointStable<B, P>(long sequence, ByteString digest, List<P> proof)
       implements ReplicaOutput<B, P> {}
 
   /**
    * A quorum made a checkpoint stable that this replica has not reached: fetch the state at that
-   * sequence (its root is proven by the proof), then call {@code Replica.onStateFetched}. Votes
-   * still arriving for the missing sequences keep counting meanwhile.
+   * sequence (the block digest there is proven by the proof), then call {@code
+   * Replica.onStateFetched}. Votes still arriving for the missing sequences keep counting
+   * meanwhile.
    */
-  record FetchState<B, P>(long sequence, ByteString root, List<P> proof)
+  record FetchState<B, P>(long sequence, ByteString digest, List<P> proof)
       implements ReplicaOutput<B, P> {}
+
+  /** Send this replica's signed VIEW-CHANGE to every validator. */
+  record SendViewChange<B, P>(ViewChange.Signed<B, P> viewChange) implements ReplicaOutput<B, P> {}
+
+  /** As the new leader, send NEW-VIEW to every validator (again, when someone missed it). */
+  record SendNewView<B, P>(NewView<B, P> newView) implements ReplicaOutput<B, P> {}
+
+  /** The replica entered a view: normal operation resumes there. */
+  record ViewInstalled<B, P>(long view, int leader) implements ReplicaOutput<B, P> {}
+
+  /** Call {@code Replica.onTick} at logical time {@code at} (replaces any earlier request). */
+  record SetTimer<B, P>(long at) implements ReplicaOutput<B, P> {}
+
+  /** No tick is needed until some input arrives. */
+  record CancelTimer<B, P>() implements ReplicaOutput<B, P> {}
 
   /** Proof that a validator misbehaved (two proposals or two votes for one slot). */
   record Evidence<B, P>(int validator, String what) implements ReplicaOutput<B, P> {}

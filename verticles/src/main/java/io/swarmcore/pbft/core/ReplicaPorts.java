@@ -1,6 +1,7 @@
 package io.swarmcore.pbft.core;
 
 import com.google.protobuf.ByteString;
+import java.util.OptionalInt;
 
 /** What the replica needs from outside and cannot compute itself, as pure interfaces. */
 public final class ReplicaPorts {
@@ -27,6 +28,21 @@ public final class ReplicaPorts {
 
     P commit(long view, long sequence, ByteString digest);
 
-    P checkpoint(long sequence, ByteString root);
+    P checkpoint(long sequence, ByteString digest);
+
+    <B> P viewChange(ViewChange<B, P> message);
+  }
+
+  /**
+   * Checks signatures carried inside other messages (certificates in a VIEW-CHANGE, VIEW-CHANGEs in
+   * a NEW-VIEW). Each method returns the validator index that signed exactly this content, or empty
+   * when the proof is not a valid signature on it.
+   */
+  public interface Verifier<B, P> {
+    OptionalInt prepareSigner(P proof, long view, long sequence, ByteString digest);
+
+    OptionalInt checkpointSigner(P proof, long sequence, ByteString digest);
+
+    OptionalInt viewChangeSigner(P proof, ViewChange<B, P> message);
   }
 }

@@ -1,76 +1,93 @@
 package io.swarmcore.pbft.core;
 
 import com.google.protobuf.ByteString;
-import io.swarmcore.pbft.core.ViewChangeReport.Vote;
+import io.swarmcore.pbft.core.ReplicaPorts.Blocks;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
- * The NEW-VIEW choice of docs/PROTOCOL.md ("View change"): for every sequence above the highest
- * stable checkpoint, the value a new view must re-propose. The new leader and every replica run it
- * on the same n − f VIEW-CHANGEs and must get the same answer, so it is a pure function with a
+ * The NEW-VIEW plan of docs/PROTOCOL.md ("View change" and "Chained blocks across a view change"):
+ * from n − f checked VIEW-CHANGEs, the highest stable checkpoint h and the blocks a new view must
+ * re-propose at h + 1, h + 2, …, each extending the one below. The new leader and every replica run
+ * it on the same VIEW-CHANGEs and must get the same plan, so it is a pure function with a
  * deterministic tie-break.
  *
- * <p>It chooses each sequence on its own; making the choices chain (the block at s + 1 extends the
- * one at s) is the open point in docs/PROTOCOL.md that must be settled before view change uses it.
+ * @param <B> the block type
  */
-public final class ReproposalRule {
+public final class ReproposalRule<B> {
   /** Why a value was chosen. */
   public enum Basis {
     PREPARED,
     FAST
   }
 
-  /** The value to re-propose at a sequence, and the candidate it came from. */
-  public record Choice(long sequence, ByteString digest, long view, Basis basis) {}
+  /** The block to re-propose at a sequence, and the candidate it came from. */
+  public record Choice<B>(long sequence, B block, long view, Basis basis) {}
 
   /**
-   * The re-proposals, in sequence order, starting above {@code startAfter}. Sequences with no
-   * candidate up to the highest one listed are absent: the new leader may fill them freely.
+   * The plan: the base checkpoint (sequence, block digest, proof) and the re-proposals from base +
+   * 1 upward, without gaps. Sequences above the last choice are free.
    */
-  public record Plan(long startAfter, List<Choice> choices) {
-    public Optional<Choice> at(long sequence) {
-      return choices.stream().filter(c -> c.sequence() == sequence).findFirst();
+  public record Plan<B, P>(Checkpoints.Stable<P> base, List<Choice<B>> choices) {
+    public Plan {
+      choices = List.copyOf(choices);
+    }
+
+    /** The highest sequence the plan fixes (the base when it re-proposes nothing). */
+    public long top() {
+      return base.sequence() + choices.size();
     }
   }
 
   private final Quorums quorums;
+  private final Blocks<B> blocks;
 
-  public ReproposalRule(Quorums quorums) {
+  public ReproposalRule(Quorums quorums, Blocks<B> blocks) {
     this.quorums = quorums;
+    this.blocks = blocks;
   }
 
-  public Plan choose(List<ViewChangeReport> reports) {
-    requireQuorumOfDistinctSenders(reports);
-    long startAfter =
-        reports.stream().mapToLong(ViewChangeReport::stableCheckpoint).max().orElse(0);
-    Map<Long, Candidate> prepared = preparedCandidates(reports, startAfter);
-    Map<Long, Candidate> fast = fastCandidates(reports, startAfter);
-    Set<Long> sequences = new HashSet<>(prepared.keySet());
-    sequences.addAll(fast.keySet());
-    TreeMap<Long, Choice> choices = new TreeMap<>();
-    for (long sequence : sequences) {
-      Candidate chosen = pick(prepared.get(sequence), fast.get(sequence));
-      choices.put(sequence, new Choice(sequence, chosen.digest, chosen.view, chosen.basis));
-    }
-    return new Plan(startAfter, List.copyOf(choices.values()));
-  }
-
-  private void requireQuorumOfDistinctSenders(List<ViewChangeReport> reports) {
-    Set<Integer> senders = new HashSet<>();
-    for (ViewChangeReport report : reports) {
-      if (report.sender() < 0 || report.sender() >= quorums.validators()) {
-        throw new IllegalArgumentException(
-            "VIEW-CHANGE from validator index " + report.sender() + ", not a validator");
+  /** The plan for already checked VIEW-CHANGEs, which must come from n − f distinct validators. */
+  public <P> Plan<B, P> choose(List<ViewChange<B, P>> viewChanges) {
+    requireQuorumOfDistinctSenders(viewChanges);
+    Checkpoints.Stable<P> base =
+        viewChanges.stream()
+            .map(ViewChange::checkpoint)
+            .max(Comparator.comparingLong(Checkpoints.Stable::sequence))
+            .orElseThrow();
+    Map<Long, Candidate<B>> prepared = preparedCandidates(viewChanges, base.sequence());
+    Map<Long, Candidate<B>> fast = fastCandidates(viewChanges, base.sequence());
+    List<Choice<B>> choices = new ArrayList<>();
+    ByteString below = base.digest();
+    for (long sequence = base.sequence() + 1; ; sequence++) {
+      Candidate<B> chosen = pick(prepared.get(sequence), fast.get(sequence));
+      // The run stops at the first gap or at a choice that does not extend the one below: the
+      // Theorem (chains) shows a finalized block is never above such a point.
+      if (chosen == null || !blocks.parent(chosen.block).equals(below)) {
+        return new Plan<>(base, choices);
       }
-      if (!senders.add(report.sender())) {
+      choices.add(new Choice<>(sequence, chosen.block, chosen.view, chosen.basis));
+      below = chosen.digest;
+    }
+  }
+
+  private void requireQuorumOfDistinctSenders(List<? extends ViewChange<B, ?>> viewChanges) {
+    Set<Integer> senders = new HashSet<>();
+    for (ViewChange<B, ?> viewChange : viewChanges) {
+      int sender = viewChange.sender();
+      if (sender < 0 || sender >= quorums.validators()) {
         throw new IllegalArgumentException(
-            "two VIEW-CHANGEs from validator " + report.sender() + " in one NEW-VIEW");
+            "VIEW-CHANGE from validator index " + sender + ", not a validator");
+      }
+      if (!senders.add(sender)) {
+        throw new IllegalArgumentException(
+            "two VIEW-CHANGEs from validator " + sender + " in one NEW-VIEW");
       }
     }
     if (senders.size() < quorums.viewChangeQuorum()) {
@@ -83,7 +100,7 @@ public final class ReproposalRule {
   }
 
   /** Equal views: the prepared candidate wins (Theorem, slow-finalized case). */
-  private static Candidate pick(Candidate prepared, Candidate fast) {
+  private static <B> Candidate<B> pick(Candidate<B> prepared, Candidate<B> fast) {
     if (prepared == null) {
       return fast;
     }
@@ -93,53 +110,73 @@ public final class ReproposalRule {
     return fast;
   }
 
-  private static Map<Long, Candidate> preparedCandidates(
-      List<ViewChangeReport> reports, long startAfter) {
-    Map<Long, Candidate> best = new HashMap<>();
-    for (ViewChangeReport report : reports) {
-      for (Vote certificate : report.prepared()) {
-        if (certificate.sequence() <= startAfter) {
-          continue;
+  private <P> Map<Long, Candidate<B>> preparedCandidates(
+      List<ViewChange<B, P>> viewChanges, long base) {
+    Map<Long, Candidate<B>> best = new HashMap<>();
+    for (ViewChange<B, P> viewChange : viewChanges) {
+      for (ViewChange.Prepared<B, P> certificate : viewChange.prepared()) {
+        if (certificate.sequence() > base) {
+          best.merge(
+              certificate.sequence(),
+              candidate(certificate.view(), certificate.block(), Basis.PREPARED),
+              ReproposalRule::higherThenSmaller);
         }
-        Candidate candidate =
-            new Candidate(certificate.view(), certificate.digest(), Basis.PREPARED);
-        best.merge(certificate.sequence(), candidate, ReproposalRule::higherThenSmaller);
       }
     }
     return best;
   }
+
+  private record Report(long view, long sequence, ByteString digest) {}
 
   /**
    * For each sequence, the highest view in which some digest is reported by at least f + c + 1
    * distinct senders. Two digests can both qualify in one view only when nothing was finalized
    * (Lemma 1b, Lemma 3), so either is safe; the smaller digest is taken so all replicas agree.
    */
-  private Map<Long, Candidate> fastCandidates(List<ViewChangeReport> reports, long startAfter) {
-    Map<Vote, Set<Integer>> reporters = new HashMap<>();
-    for (ViewChangeReport report : reports) {
-      for (Vote sent : report.sentPrepares()) {
-        if (sent.sequence() > startAfter) {
-          reporters.computeIfAbsent(sent, k -> new HashSet<>()).add(report.sender());
+  private <P> Map<Long, Candidate<B>> fastCandidates(
+      List<ViewChange<B, P>> viewChanges, long base) {
+    Map<Report, Set<Integer>> reporters = new HashMap<>();
+    Map<Report, B> reportedBlock = new HashMap<>();
+    for (ViewChange<B, P> viewChange : viewChanges) {
+      for (ViewChange.Sent<B> sent : viewChange.sent()) {
+        if (sent.sequence() > base) {
+          Report report = new Report(sent.view(), sent.sequence(), blocks.digest(sent.block()));
+          reporters.computeIfAbsent(report, k -> new HashSet<>()).add(viewChange.sender());
+          reportedBlock.putIfAbsent(report, sent.block());
         }
       }
     }
-    Map<Long, Candidate> best = new HashMap<>();
-    for (Map.Entry<Vote, Set<Integer>> entry : reporters.entrySet()) {
+    Map<Long, Candidate<B>> best = new HashMap<>();
+    for (Map.Entry<Report, Set<Integer>> entry : reporters.entrySet()) {
       if (entry.getValue().size() >= quorums.fastCandidateReports()) {
-        Vote vote = entry.getKey();
-        Candidate candidate = new Candidate(vote.view(), vote.digest(), Basis.FAST);
-        best.merge(vote.sequence(), candidate, ReproposalRule::higherThenSmaller);
+        Report report = entry.getKey();
+        best.merge(
+            report.sequence(),
+            candidate(report.view(), reportedBlock.get(report), Basis.FAST),
+            ReproposalRule::higherThenSmaller);
       }
     }
     return best;
   }
 
-  private static Candidate higherThenSmaller(Candidate a, Candidate b) {
+  private Candidate<B> candidate(long view, B block, Basis basis) {
+    return new Candidate<>(view, block, blocks.digest(block), basis);
+  }
+
+  private static <B> Candidate<B> higherThenSmaller(Candidate<B> a, Candidate<B> b) {
     if (a.view != b.view) {
       return a.view > b.view ? a : b;
     }
     return ByteString.unsignedLexicographicalComparator().compare(a.digest, b.digest) <= 0 ? a : b;
   }
 
-  private record Candidate(long view, ByteString digest, Basis basis) {}
+  private record Candidate<B>(long view, B block, ByteString digest, Basis basis) {}
+
+  /** The plan's choice at {@code sequence}, if it fixes one there. */
+  public static <B> Optional<Choice<B>> at(Plan<B, ?> plan, long sequence) {
+    long index = sequence - plan.base().sequence() - 1;
+    return index >= 0 && index < plan.choices().size()
+        ? Optional.of(plan.choices().get((int) index))
+        : Optional.empty();
+  }
 }

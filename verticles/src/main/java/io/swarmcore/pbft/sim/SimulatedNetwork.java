@@ -14,12 +14,13 @@ public final class SimulatedNetwork<M> {
 
   private final NetworkConditions conditions;
   private final Random random;
-  private final EventQueue<Delivery<M>> queue;
+  private final EventQueue<? super Delivery<M>> queue;
   private long sent;
   private long dropped;
   private long duplicated;
 
-  public SimulatedNetwork(NetworkConditions conditions, long seed, EventQueue<Delivery<M>> queue) {
+  public SimulatedNetwork(
+      NetworkConditions conditions, long seed, EventQueue<? super Delivery<M>> queue) {
     this.conditions = conditions;
     this.random = new Random(seed);
     this.queue = queue;

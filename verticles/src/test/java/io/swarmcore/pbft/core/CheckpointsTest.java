@@ -32,7 +32,7 @@ class CheckpointsTest {
     assertThat(checkpoints.inWindow(10)).isFalse();
     assertThat(checkpoints.inWindow(30)).isTrue();
     assertThat(checkpoints.inWindow(31)).isFalse();
-    assertThat(checkpoints.stableRootAt(10)).contains(ROOT);
+    assertThat(checkpoints.stableDigestAt(10)).contains(ROOT);
   }
 
   @Test
