@@ -17,6 +17,7 @@ import picocli.CommandLine.IVersionProvider;
       StoreCommand.class,
       VrfCommand.class,
       ElectionCommand.class,
+      SimulateCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class SwarmCommand implements Runnable {

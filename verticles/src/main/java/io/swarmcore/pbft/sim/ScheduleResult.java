@@ -7,6 +7,7 @@ import java.util.Optional;
  * What one simulated schedule showed.
  *
  * @param seed replays this schedule exactly
+ * @param targetBlocks the height the schedule aimed for
  * @param height the lowest height every honest replica reached
  * @param finalized honest finalizations (one per replica and block; fetched state not counted)
  * @param fastFinalized how many of those carried a fast certificate
@@ -17,6 +18,7 @@ import java.util.Optional;
  */
 public record ScheduleResult(
     long seed,
+    int targetBlocks,
     long height,
     long finalized,
     long fastFinalized,

@@ -196,6 +196,7 @@ public final class Simulation {
     }
     return new ScheduleResult(
         seed,
+        config.targetBlocks(),
         honestHeight(),
         finalized,
         fastFinalized,
