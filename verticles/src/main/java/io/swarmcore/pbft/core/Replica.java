@@ -22,7 +22,6 @@ import io.swarmcore.pbft.core.ReplicaPorts.Verifier;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -50,7 +49,6 @@ public final class Replica<B, P> {
   private final ProgressTimer timer;
   private final ViewChangeCheck<B, P> viewChangeCheck;
   private final ReproposalRule<B> rule;
-  private final long maxEarlyPerSender;
 
   private long view;
   private boolean changingView;
@@ -65,14 +63,13 @@ public final class Replica<B, P> {
   private final TreeMap<Long, B> accepted = new TreeMap<>();
   private final TreeMap<Long, B> awaitingParent = new TreeMap<>();
   private final TreeMap<Long, ByteString> extendable = new TreeMap<>();
-  private final List<Early<B, P>> early = new ArrayList<>();
+  private final EarlyMessages<Function<Replica<B, P>, List<ReplicaOutput<B, P>>>> early;
   private NewView<B, P> installedNewView;
 
   // State kept across views.
   private final TreeMap<Long, Finalize<B, P>> finalizedAhead = new TreeMap<>();
-  private final TreeMap<Long, List<ViewChange.Sent<B>>> sentPrepares = new TreeMap<>();
-  private final TreeMap<Long, ViewChange.Prepared<B, P>> preparedCertificates = new TreeMap<>();
-  private final Map<Integer, ViewChange.Signed<B, P>> latestViewChange = new TreeMap<>();
+  private final VoteHistory<B, P> history = new VoteHistory<>();
+  private final ViewChangeRequests<B, P> requests = new ViewChangeRequests<>();
   private ViewChange.Signed<B, P> ownViewChange;
   private long deliveredSequence;
   private ByteString deliveredDigest;
@@ -84,9 +81,6 @@ public final class Replica<B, P> {
   /** The ports a replica uses: leader schedule, block facts, its own key, others' signatures. */
   public record Ports<B, P>(
       Leaders leaders, Blocks<B> blocks, Signer<P> signer, Verifier<B, P> verifier) {}
-
-  private record Early<B, P>(
-      int sender, long view, Function<Replica<B, P>, List<ReplicaOutput<B, P>>> input) {}
 
   public Replica(
       Quorums quorums,
@@ -115,7 +109,8 @@ public final class Replica<B, P> {
             checkpoints.highWatermark() - checkpoints.lowWatermark());
     this.rule = new ReproposalRule<>(quorums, ports.blocks());
     // A PRE-PREPARE, PREPARE and COMMIT per sequence of the window, and some slack.
-    this.maxEarlyPerSender = 3 * (checkpoints.highWatermark() - checkpoints.lowWatermark()) + 8;
+    this.early =
+        new EarlyMessages<>(3 * (checkpoints.highWatermark() - checkpoints.lowWatermark()) + 8);
     this.view = start.view();
     this.base = start.sequence();
     this.baseDigest = start.digest();
@@ -199,7 +194,7 @@ public final class Replica<B, P> {
     if (timer.tick(now)) {
       if (!changingView) {
         startViewChange(view + 1, out);
-      } else if (askingAtLeast(view) >= quorums.viewChangeQuorum()) {
+      } else if (requests.askingAtLeast(view) >= quorums.viewChangeQuorum()) {
         // n − f replicas asked for this view or a later one, and no NEW-VIEW came: move on.
         startViewChange(view + 1, out);
       } else {
@@ -276,13 +271,10 @@ public final class Replica<B, P> {
     if (!early || !isValidator(sender)) {
       return false;
     }
-    long kept = this.early.stream().filter(e -> e.sender() == sender).count();
-    if (kept >= maxEarlyPerSender) {
+    if (!this.early.keep(sender, msgView, input)) {
       out.add(
           new Rejected<>(
               sender, "too many messages for views not entered yet (view " + msgView + ")"));
-    } else {
-      this.early.add(new Early<>(sender, msgView, input));
     }
     return true;
   }
@@ -331,8 +323,7 @@ public final class Replica<B, P> {
 
   private void checkpointMoved(List<ReplicaOutput<B, P>> out) {
     Checkpoints.Stable<P> stable = checkpoints.stable();
-    sentPrepares.headMap(stable.sequence(), true).clear();
-    preparedCertificates.headMap(stable.sequence(), true).clear();
+    history.forgetUpTo(stable.sequence());
     trimSettled();
     out.add(new CheckpointStable<>(stable.sequence(), stable.digest(), stable.proof()));
     if (stable.sequence() > deliveredSequence) {
@@ -378,8 +369,7 @@ public final class Replica<B, P> {
       }
       return out;
     }
-    ViewChange.Signed<B, P> earlier = latestViewChange.get(from);
-    if (earlier != null && earlier.message().newView() >= message.newView()) {
+    if (!requests.isNewer(from, message.newView())) {
       return out;
     }
     Optional<String> problem = viewChangeCheck.problem(signed);
@@ -387,7 +377,7 @@ public final class Replica<B, P> {
       out.add(new Rejected<>(from, problem.get()));
       return out;
     }
-    latestViewChange.put(from, signed);
+    requests.record(signed);
     joinIfOthersMovedOn(out);
     leadIfReady(out);
     return finish(out);
@@ -411,17 +401,9 @@ public final class Replica<B, P> {
 
   /** f + 1 replicas asking for views above ours include an honest one: join the lowest such. */
   private void joinIfOthersMovedOn(List<ReplicaOutput<B, P>> out) {
-    List<Long> higher = new ArrayList<>();
-    for (ViewChange.Signed<B, P> signed : latestViewChange.values()) {
-      if (signed.message().newView() > view) {
-        higher.add(signed.message().newView());
-      }
-    }
-    int needed = quorums.faulty() + 1;
-    if (higher.size() >= needed) {
-      higher.sort(null);
-      // At least f + 1 replicas asked for this view or a higher one.
-      startViewChange(higher.get(higher.size() - needed), out);
+    OptionalLong reached = requests.reachedBy(quorums.faulty() + 1, view);
+    if (reached.isPresent()) {
+      startViewChange(reached.getAsLong(), out);
     }
   }
 
@@ -429,47 +411,21 @@ public final class Replica<B, P> {
     view = newView;
     changingView = true;
     clearViewState();
-    ViewChange<B, P> message =
-        new ViewChange<>(
-            newView,
-            self,
-            checkpoints.stable(),
-            // Only what lies above the checkpoint: a replica still catching up may have voted
-            // below it.
-            List.copyOf(preparedCertificates.tailMap(checkpoints.lowWatermark(), false).values()),
-            sentPrepares.tailMap(checkpoints.lowWatermark(), false).values().stream()
-                .flatMap(List::stream)
-                .toList());
+    ViewChange<B, P> message = history.report(newView, self, checkpoints.stable());
     ownViewChange = new ViewChange.Signed<>(message, signer.viewChange(message));
-    latestViewChange.put(self, ownViewChange);
+    requests.record(ownViewChange);
     out.add(new SendViewChange<>(ownViewChange));
     timer.restart(now);
     leadIfReady(out);
   }
 
-  private long askingAtLeast(long asked) {
-    return latestViewChange.values().stream()
-        .filter(signed -> signed.message().newView() >= asked)
-        .count();
-  }
-
-  private long viewChangesFor(long asked) {
-    return latestViewChange.values().stream()
-        .filter(signed -> signed.message().newView() == asked)
-        .count();
-  }
-
   private void leadIfReady(List<ReplicaOutput<B, P>> out) {
     if (!changingView
         || leaders.leaderOf(view) != self
-        || viewChangesFor(view) < quorums.viewChangeQuorum()) {
+        || requests.forView(view, quorums.viewChangeQuorum()).size() < quorums.viewChangeQuorum()) {
       return;
     }
-    List<ViewChange.Signed<B, P>> used =
-        latestViewChange.values().stream()
-            .filter(signed -> signed.message().newView() == view)
-            .limit(quorums.viewChangeQuorum())
-            .toList();
+    List<ViewChange.Signed<B, P>> used = requests.forView(view, quorums.viewChangeQuorum());
     NewView<B, P> newView = new NewView<>(view, used);
     out.add(new SendNewView<>(newView));
     install(newView, out);
@@ -531,7 +487,7 @@ public final class Replica<B, P> {
     changingView = false;
     clearViewState();
     installedNewView = newView;
-    latestViewChange.values().removeIf(signed -> signed.message().newView() <= view);
+    requests.forgetUpTo(view);
     if (checkpoints.adopt(plan.base())) {
       checkpointMoved(out);
     }
@@ -563,20 +519,8 @@ public final class Replica<B, P> {
   }
 
   private void replayEarly(List<ReplicaOutput<B, P>> out) {
-    List<Early<B, P>> due = new ArrayList<>();
-    early.removeIf(
-        e -> {
-          if (e.view() < view) {
-            return true;
-          }
-          if (e.view() == view) {
-            due.add(e);
-            return true;
-          }
-          return false;
-        });
-    for (Early<B, P> e : due) {
-      out.addAll(e.input().apply(this));
+    for (Function<Replica<B, P>, List<ReplicaOutput<B, P>>> input : early.takeFor(view)) {
+      out.addAll(input.apply(this));
     }
   }
 
@@ -684,16 +628,11 @@ public final class Replica<B, P> {
     for (Slot.Step step : steps) {
       if (step instanceof Slot.SendPrepare prepare) {
         P proof = signer.prepare(view, sequence, prepare.digest());
-        sentPrepares
-            .computeIfAbsent(sequence, s -> new ArrayList<>())
-            .add(new ViewChange.Sent<>(view, sequence, accepted.get(sequence)));
+        history.sentPrepare(view, sequence, accepted.get(sequence));
         out.add(new SendPrepare<>(view, sequence, prepare.digest(), proof));
         apply(sequence, slot(sequence).prepare(self, prepare.digest(), proof), out);
       } else if (step instanceof Slot.SendCommit commit) {
-        preparedCertificates.put(
-            sequence,
-            new ViewChange.Prepared<>(
-                view, sequence, accepted.get(sequence), slot(sequence).preparedProofs()));
+        history.prepared(view, sequence, accepted.get(sequence), slot(sequence).preparedProofs());
         P proof = signer.commit(view, sequence, commit.digest());
         out.add(new SendCommit<>(view, sequence, commit.digest(), proof));
         markExtendable(sequence, commit.digest(), out);
