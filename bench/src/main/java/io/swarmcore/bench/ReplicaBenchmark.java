@@ -120,6 +120,12 @@ public class ReplicaBenchmark {
             }
 
             @Override
+            public OptionalInt commitSigner(
+                Integer signature, long view, long sequence, ByteString digest) {
+              return OptionalInt.of(signature);
+            }
+
+            @Override
             public OptionalInt checkpointSigner(
                 Integer signature, long sequence, ByteString digest) {
               return OptionalInt.of(signature);

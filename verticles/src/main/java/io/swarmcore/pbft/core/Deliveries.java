@@ -26,6 +26,9 @@ public final class Deliveries {
     if (output instanceof ReplicaOutput.SendCheckpoint<B, P> m) {
       return Optional.of(r -> r.onCheckpoint(from, m.sequence(), m.digest(), m.proof()));
     }
+    if (output instanceof ReplicaOutput.SendStableCheckpoint<B, P> m) {
+      return Optional.of(r -> r.onStableCheckpoint(from, m.stable()));
+    }
     if (output instanceof ReplicaOutput.SendViewChange<B, P> m) {
       return Optional.of(r -> r.onViewChange(from, m.viewChange()));
     }

@@ -29,6 +29,11 @@ final class EarlyMessages<I> {
     return true;
   }
 
+  /** Drops what was kept for views up to {@code view} (the replica moved past them). */
+  void dropThrough(long view) {
+    kept.removeIf(k -> k.view() <= view);
+  }
+
   /** The inputs for {@code view}, in arrival order; those of earlier views are dropped. */
   List<I> takeFor(long view) {
     List<I> due = new ArrayList<>();

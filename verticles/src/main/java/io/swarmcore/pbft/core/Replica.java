@@ -12,6 +12,7 @@ import io.swarmcore.pbft.core.ReplicaOutput.SendCommit;
 import io.swarmcore.pbft.core.ReplicaOutput.SendNewView;
 import io.swarmcore.pbft.core.ReplicaOutput.SendPrePrepare;
 import io.swarmcore.pbft.core.ReplicaOutput.SendPrepare;
+import io.swarmcore.pbft.core.ReplicaOutput.SendStableCheckpoint;
 import io.swarmcore.pbft.core.ReplicaOutput.SendViewChange;
 import io.swarmcore.pbft.core.ReplicaOutput.SetTimer;
 import io.swarmcore.pbft.core.ReplicaOutput.ViewInstalled;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
@@ -49,10 +51,12 @@ public final class Replica<B, P> {
   private final ProgressTimer timer;
   private final ViewChangeCheck<B, P> viewChangeCheck;
   private final ReproposalRule<B> rule;
+  private final Verifier<B, P> verifier;
 
   private long view;
   private boolean changingView;
   private long base;
+  private long planTop;
   private ByteString baseDigest;
   private long now;
   private boolean workPending;
@@ -108,11 +112,13 @@ public final class Replica<B, P> {
             checkpoints.stable(),
             checkpoints.highWatermark() - checkpoints.lowWatermark());
     this.rule = new ReproposalRule<>(quorums, ports.blocks());
+    this.verifier = ports.verifier();
     // A PRE-PREPARE, PREPARE and COMMIT per sequence of the window, and some slack.
     this.early =
         new EarlyMessages<>(3 * (checkpoints.highWatermark() - checkpoints.lowWatermark()) + 8);
     this.view = start.view();
     this.base = start.sequence();
+    this.planTop = start.sequence();
     this.baseDigest = start.digest();
     this.deliveredSequence = start.sequence();
     this.deliveredDigest = start.digest();
@@ -151,6 +157,9 @@ public final class Replica<B, P> {
     long below = nextProposal - 1;
     if (below == base) {
       return Optional.of(baseDigest);
+    }
+    if (below == checkpoints.lowWatermark()) {
+      return Optional.of(checkpoints.stable().digest());
     }
     // The leader's own proposal there, accepted or still waiting for its parent to prepare.
     B own = accepted.containsKey(below) ? accepted.get(below) : awaitingParent.get(below);
@@ -192,6 +201,7 @@ public final class Replica<B, P> {
     List<ReplicaOutput<B, P>> out = new ArrayList<>();
     now = Math.max(now, time);
     if (timer.tick(now)) {
+      out.add(new ReplicaOutput.CatchUp<>(deliveredSequence));
       if (!changingView) {
         startViewChange(view + 1, out);
       } else if (requests.askingAtLeast(view) >= quorums.viewChangeQuorum()) {
@@ -215,6 +225,16 @@ public final class Replica<B, P> {
     if (problem.isEmpty() && sender != leaders.leaderOf(view)) {
       problem = Optional.of("PRE-PREPARE from " + sender + ", who does not lead view " + view);
     }
+    if (problem.isEmpty() && sequence <= planTop) {
+      problem =
+          Optional.of(
+              "PRE-PREPARE at "
+                  + sequence
+                  + ": sequences up to "
+                  + planTop
+                  + " are fixed by the NEW-VIEW of view "
+                  + view);
+    }
     if (problem.isPresent()) {
       out.add(new Rejected<>(sender, problem.get()));
       return out;
@@ -230,7 +250,14 @@ public final class Replica<B, P> {
         sender, msgView, r -> r.onPrepare(sender, msgView, sequence, digest, proof), out)) {
       return out;
     }
-    return vote(sender, msgView, sequence, slot -> slot.prepare(sender, digest, proof), out);
+    return vote(
+        sender,
+        msgView,
+        sequence,
+        verifier.prepareSigner(proof, msgView, sequence, digest),
+        "PREPARE",
+        slot -> slot.prepare(sender, digest, proof),
+        out);
   }
 
   public List<ReplicaOutput<B, P>> onCommit(
@@ -240,16 +267,29 @@ public final class Replica<B, P> {
         sender, msgView, r -> r.onCommit(sender, msgView, sequence, digest, proof), out)) {
       return out;
     }
-    return vote(sender, msgView, sequence, slot -> slot.commit(sender, digest, proof), out);
+    return vote(
+        sender,
+        msgView,
+        sequence,
+        verifier.commitSigner(proof, msgView, sequence, digest),
+        "COMMIT",
+        slot -> slot.commit(sender, digest, proof),
+        out);
   }
 
   private List<ReplicaOutput<B, P>> vote(
       int sender,
       long msgView,
       long sequence,
+      OptionalInt signer,
+      String kind,
       Function<Slot<P>, List<Slot.Step>> count,
       List<ReplicaOutput<B, P>> out) {
     Optional<String> problem = checkVote(sender, msgView, sequence);
+    if (problem.isEmpty() && !signedBy(signer, sender)) {
+      // The vote's own signature becomes part of certificates: a bad one would spoil them.
+      problem = Optional.of(kind + " carries no valid signature of " + sender + " on its content");
+    }
     if (problem.isPresent()) {
       out.add(new Rejected<>(sender, problem.get()));
     } else {
@@ -295,6 +335,10 @@ public final class Replica<B, P> {
     List<ReplicaOutput<B, P>> out = new ArrayList<>();
     if (!isValidator(sender)) {
       out.add(new Rejected<>(sender, "CHECKPOINT from " + sender + ", not a validator"));
+    } else if (!signedBy(verifier.checkpointSigner(proof, sequence, digest), sender)) {
+      out.add(
+          new Rejected<>(
+              sender, "CHECKPOINT carries no valid signature of " + sender + " on its content"));
     } else {
       countCheckpoint(sender, sequence, digest, proof, out);
     }
@@ -346,6 +390,7 @@ public final class Replica<B, P> {
     finalizedAhead.headMap(sequence, true).clear();
     timer.progressed(now, true);
     deliverInOrder(out);
+    acceptWaitingChild(sequence, out);
     return finish(out);
   }
 
@@ -391,12 +436,32 @@ public final class Replica<B, P> {
   private void helpCatchUp(long theirCheckpoint, List<ReplicaOutput<B, P>> out) {
     Checkpoints.Stable<P> stable = checkpoints.stable();
     if (theirCheckpoint < stable.sequence() && !stable.proof().isEmpty()) {
-      out.add(
-          new SendCheckpoint<>(
-              stable.sequence(),
-              stable.digest(),
-              signer.checkpoint(stable.sequence(), stable.digest())));
+      out.add(new SendStableCheckpoint<>(stable));
     }
+  }
+
+  /**
+   * Another replica's stable checkpoint with its proof (sent because this one seemed behind):
+   * adopted if it is proven and above this replica's own, however far ahead of the window.
+   */
+  public List<ReplicaOutput<B, P>> onStableCheckpoint(int from, Checkpoints.Stable<P> proven) {
+    List<ReplicaOutput<B, P>> out = new ArrayList<>();
+    if (proven.sequence() <= checkpoints.lowWatermark()) {
+      return out;
+    }
+    Optional<String> problem = viewChangeCheck.checkpointProblem(proven);
+    if (problem.isPresent()) {
+      out.add(new Rejected<>(from, problem.get()));
+      return out;
+    }
+    if (checkpoints.adopt(proven)) {
+      checkpointMoved(out);
+    }
+    return finish(out);
+  }
+
+  private static boolean signedBy(OptionalInt signer, int sender) {
+    return signer.isPresent() && signer.getAsInt() == sender;
   }
 
   /** f + 1 replicas asking for views above ours include an honest one: join the lowest such. */
@@ -408,6 +473,7 @@ public final class Replica<B, P> {
   }
 
   private void startViewChange(long newView, List<ReplicaOutput<B, P>> out) {
+    early.dropThrough(newView - 1);
     view = newView;
     changingView = true;
     clearViewState();
@@ -493,7 +559,8 @@ public final class Replica<B, P> {
     }
     base = plan.base().sequence();
     baseDigest = plan.base().digest();
-    nextProposal = plan.top() + 1;
+    planTop = plan.top();
+    nextProposal = Math.max(plan.top(), checkpoints.lowWatermark()) + 1;
     int leader = leaders.leaderOf(view);
     out.add(new ViewInstalled<>(view, leader));
     for (ReproposalRule.Choice<B> choice : plan.choices()) {
@@ -556,17 +623,21 @@ public final class Replica<B, P> {
               + (changingView ? "changing to view " : "in view ")
               + view);
     }
-    if (sequence <= settledSequence() || sequence > checkpoints.highWatermark()) {
+    // Below the stable checkpoint a replica still finishing its own blocks keeps at most W slots.
+    long lowBound = settledSequence();
+    long highBound =
+        sequence <= checkpoints.lowWatermark()
+            ? Math.min(checkpoints.highWatermark(), deliveredSequence + windowSize())
+            : checkpoints.highWatermark();
+    if (sequence <= lowBound || sequence > highBound) {
       return Optional.of(
-          "sequence "
-              + sequence
-              + " outside the window ("
-              + settledSequence()
-              + ", "
-              + checkpoints.highWatermark()
-              + "]");
+          "sequence " + sequence + " outside the window (" + lowBound + ", " + highBound + "]");
     }
     return Optional.empty();
+  }
+
+  private long windowSize() {
+    return checkpoints.highWatermark() - checkpoints.lowWatermark();
   }
 
   private boolean isValidator(int index) {
@@ -611,10 +682,16 @@ public final class Replica<B, P> {
     }
   }
 
-  /** A final block (the view's base or the stable checkpoint) or one prepared in this view. */
+  /**
+   * A final block (the view's base, the stable checkpoint, or the block this replica delivered
+   * last) or one prepared (or commit-certified) in this view.
+   */
   private Optional<ByteString> extendableAt(long sequence) {
     if (sequence == base) {
       return Optional.of(baseDigest);
+    }
+    if (sequence == deliveredSequence) {
+      return Optional.of(deliveredDigest);
     }
     Optional<ByteString> stable = checkpoints.stableDigestAt(sequence);
     return stable.isPresent() ? stable : Optional.ofNullable(extendable.get(sequence));
@@ -679,6 +756,7 @@ public final class Replica<B, P> {
     }
     if (progressed) {
       timer.progressed(now, hasWork());
+      acceptWaitingChild(deliveredSequence, out);
     }
     trimSettled();
   }
@@ -695,6 +773,9 @@ public final class Replica<B, P> {
   private List<ReplicaOutput<B, P>> finish(List<ReplicaOutput<B, P>> out) {
     if (hasWork()) {
       timer.workPending(now);
+    } else {
+      // Nothing waits: an idle view is not a failed one.
+      timer.stop();
     }
     OptionalLong deadline = timer.deadline();
     if (!deadline.equals(requestedTick)) {

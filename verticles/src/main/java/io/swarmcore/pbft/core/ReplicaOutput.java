@@ -38,6 +38,12 @@ public sealed interface ReplicaOutput<B, P> {
   record FetchState<B, P>(long sequence, ByteString digest, List<P> proof)
       implements ReplicaOutput<B, P> {}
 
+  /**
+   * Send this replica's stable checkpoint with its q signatures: some replica is behind it (its
+   * VIEW-CHANGE said so) and may be too far behind to count CHECKPOINT votes in its window.
+   */
+  record SendStableCheckpoint<B, P>(Checkpoints.Stable<P> stable) implements ReplicaOutput<B, P> {}
+
   /** Send this replica's signed VIEW-CHANGE to every validator. */
   record SendViewChange<B, P>(ViewChange.Signed<B, P> viewChange) implements ReplicaOutput<B, P> {}
 
@@ -52,6 +58,14 @@ public sealed interface ReplicaOutput<B, P> {
 
   /** No tick is needed until some input arrives. */
   record CancelTimer<B, P>() implements ReplicaOutput<B, P> {}
+
+  /**
+   * The view made no progress in time: besides changing view, fetch any blocks above {@code after}
+   * that others have finalized (each checked by its certificate and parent hash, then stored), and
+   * call {@code Replica.onStateFetched} with the new height. A replica that missed a view's
+   * messages catches up this way even when nobody else changes view.
+   */
+  record CatchUp<B, P>(long after) implements ReplicaOutput<B, P> {}
 
   /** Proof that a validator misbehaved (two proposals or two votes for one slot). */
   record Evidence<B, P>(int validator, String what) implements ReplicaOutput<B, P> {}

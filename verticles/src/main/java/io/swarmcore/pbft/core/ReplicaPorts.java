@@ -41,6 +41,8 @@ public final class ReplicaPorts {
   public interface Verifier<B, P> {
     OptionalInt prepareSigner(P proof, long view, long sequence, ByteString digest);
 
+    OptionalInt commitSigner(P proof, long view, long sequence, ByteString digest);
+
     OptionalInt checkpointSigner(P proof, long sequence, ByteString digest);
 
     OptionalInt viewChangeSigner(P proof, ViewChange<B, P> message);

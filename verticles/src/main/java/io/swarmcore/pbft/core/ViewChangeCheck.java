@@ -91,7 +91,8 @@ final class ViewChangeCheck<B, P> {
     return Optional.empty();
   }
 
-  private Optional<String> checkpointProblem(Checkpoints.Stable<P> checkpoint) {
+  /** Why {@code checkpoint} is not proven (q valid CHECKPOINT signatures), or empty if it is. */
+  Optional<String> checkpointProblem(Checkpoints.Stable<P> checkpoint) {
     if (checkpoint.equals(genesis)) {
       return Optional.empty();
     }

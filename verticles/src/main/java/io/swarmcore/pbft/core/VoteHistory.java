@@ -18,9 +18,18 @@ final class VoteHistory<B, P> {
         .add(new ViewChange.Sent<>(view, sequence, block));
   }
 
-  /** Views only grow, so a later certificate replaces an earlier one. */
+  /**
+   * Views only grow, so a later certificate replaces an earlier one. PREPAREs sent at this sequence
+   * in earlier views are forgotten: any candidate they could make is of a lower view than this
+   * certificate, which the same VIEW-CHANGE carries, so they can never decide the choice, and
+   * keeping them would grow the report with every failed view.
+   */
   void prepared(long view, long sequence, B block, List<P> prepares) {
     prepared.put(sequence, new ViewChange.Prepared<>(view, sequence, block, prepares));
+    List<ViewChange.Sent<B>> earlier = sent.get(sequence);
+    if (earlier != null) {
+      earlier.removeIf(vote -> vote.view() < view);
+    }
   }
 
   void forgetUpTo(long sequence) {

@@ -244,6 +244,15 @@ final class Adversary {
           self, new SendViewChange<>(new ViewChange.Signed<>(lie, keys.sign(self, lie))), out);
       return;
     }
+    if (output instanceof SendPrepare<SimBlock, SimSignature> p && random.nextBoolean()) {
+      // Its own valid envelope around a vote whose signature is made up: certificates built
+      // from it would be spoiled if the core counted it.
+      actions++;
+      SimSignature junk =
+          SimKeys.forge(self, new SimKeys.Vote("PREPARE", p.view(), p.sequence(), p.digest()));
+      broadcast(self, new SendPrepare<>(p.view(), p.sequence(), p.digest(), junk), out);
+      return;
+    }
     broadcast(self, output, out);
     if (random.nextInt(2) == 0) {
       // The same message in another validator's name, without its key.

@@ -56,6 +56,15 @@ final class SafetyChecker {
     checkCertificate(replica, height, digest, finalize.path(), finalize.certificate());
   }
 
+  /** The highest height up to which honest replicas finalized every block, and its digest. */
+  java.util.Map.Entry<Long, ByteString> finalTip() {
+    long height = 0;
+    while (canonical.containsKey(height + 1)) {
+      height++;
+    }
+    return java.util.Map.entry(height, canonical.get(height));
+  }
+
   void fetched(int replica, long height, ByteString digest) {
     agree(replica, height, digest, "fetched");
   }

@@ -79,6 +79,12 @@ public final class SimKeys {
       }
 
       @Override
+      public OptionalInt commitSigner(
+          SimSignature proof, long view, long sequence, ByteString digest) {
+        return signerOf(proof, new Vote("COMMIT", view, sequence, digest));
+      }
+
+      @Override
       public OptionalInt checkpointSigner(SimSignature proof, long sequence, ByteString digest) {
         return signerOf(proof, new Checkpoint(sequence, digest));
       }

@@ -294,6 +294,13 @@ public final class Simulation {
         queue.at(
             queue.logicalTime() + FETCH_DELAY,
             new Fetched(index, fetch.sequence(), fetch.digest()));
+      } else if (output instanceof ReplicaOutput.CatchUp<SimBlock, SimSignature> catchUp) {
+        // Peers serve the final chain above the replica's height (certificates checked there).
+        var tip = safety.finalTip();
+        if (tip.getKey() > catchUp.after()) {
+          queue.at(
+              queue.logicalTime() + FETCH_DELAY, new Fetched(index, tip.getKey(), tip.getValue()));
+        }
       } else if (output instanceof SetTimer<SimBlock, SimSignature> timer) {
         queue.at(timer.at(), new Tick(index));
       } else if (output instanceof ViewInstalled<SimBlock, SimSignature> installed) {

@@ -74,6 +74,10 @@ class ReplicaTest {
       }
     }
 
+    SimSignature prepare(int signer, long sequence, SimBlock block) {
+      return keys.sign(signer, new SimKeys.Vote("PREPARE", 0, sequence, block.digest()));
+    }
+
     void handle(int from, List<ReplicaOutput<SimBlock, SimSignature>> outputs) {
       for (ReplicaOutput<SimBlock, SimSignature> output : outputs) {
         var delivery = Deliveries.of(from, output);
@@ -215,6 +219,32 @@ class ReplicaTest {
   }
 
   @Test
+  void aVoteWhoseSignatureIsNotTheSendersIsRefused() {
+    Network network = new Network(4, 1, 0);
+    Replica<SimBlock, SimSignature> replica = network.replicas.get(1);
+    SimBlock one = new SimBlock(1, SimBlock.GENESIS, "a");
+    replica.onPrePrepare(0, 0, 1, one);
+
+    // Validator 2's PREPARE carrying validator 3's signature, and one with a made-up signature.
+    assertThat(core(replica.onPrepare(2, 0, 1, one.digest(), network.prepare(3, 1, one))))
+        .containsExactly(
+            new Rejected<>(2, "PREPARE carries no valid signature of 2 on its content"));
+    assertThat(
+            core(
+                replica.onCommit(
+                    2,
+                    0,
+                    1,
+                    one.digest(),
+                    SimKeys.forge(2, new SimKeys.Vote("COMMIT", 0, 1, one.digest())))))
+        .containsExactly(
+            new Rejected<>(2, "COMMIT carries no valid signature of 2 on its content"));
+    assertThat(core(replica.onCheckpoint(2, 4, one.digest(), PROOF)))
+        .containsExactly(
+            new Rejected<>(2, "CHECKPOINT carries no valid signature of 2 on its content"));
+  }
+
+  @Test
   void aProposalThatDoesNotExtendTheChainIsRefused() {
     Network network = new Network(4, 1, 0);
     SimBlock orphan = new SimBlock(1, ByteString.copyFromUtf8("elsewhere"), "x");
@@ -289,8 +319,8 @@ class ReplicaTest {
     assertThat(core(replica.onPrePrepare(0, 0, 2, two)))
         .as("block 1 is only accepted, not prepared: block 2 waits (acceptance rule)")
         .isEmpty();
-    replica.onPrepare(0, 0, 1, one.digest(), PROOF);
-    assertThat(core(replica.onPrepare(2, 0, 1, one.digest(), PROOF)))
+    replica.onPrepare(0, 0, 1, one.digest(), network.prepare(0, 1, one));
+    assertThat(core(replica.onPrepare(2, 0, 1, one.digest(), network.prepare(2, 1, one))))
         .as("the third PREPARE prepares block 1: COMMIT for it, then PREPARE for block 2")
         .filteredOn(o -> !(o instanceof ReplicaOutput.SendCommit<?, ?>))
         .singleElement()

@@ -175,6 +175,38 @@ class ViewChangeTest {
   }
 
   @Test
+  void aProvenCheckpointFarAheadIsAdoptedAndAForgedOneRefused() {
+    Replica<SimBlock, SimSignature> behind = replicas.get(3);
+    com.google.protobuf.ByteString digest = com.google.protobuf.ByteString.copyFromUtf8("block-40");
+    List<SimSignature> proof = new ArrayList<>();
+    List<SimSignature> forged = new ArrayList<>();
+    for (int signer = 0; signer < 3; signer++) {
+      proof.add(keys.sign(signer, new SimKeys.Checkpoint(40, digest)));
+      forged.add(SimKeys.forge(signer, new SimKeys.Checkpoint(40, digest)));
+    }
+
+    assertThat(behind.onStableCheckpoint(0, new Checkpoints.Stable<>(40, digest, forged)))
+        .containsExactly(new Rejected<>(0, "checkpoint at 40 has 0 valid signatures, needs 3"));
+    assertThat(behind.onStableCheckpoint(0, new Checkpoints.Stable<>(40, digest, proof)))
+        .contains(new ReplicaOutput.FetchState<>(40, digest, proof));
+  }
+
+  @Test
+  void aReplicaHearingAViewChangeFromBelowItsCheckpointSendsItsProof() {
+    com.google.protobuf.ByteString digest = com.google.protobuf.ByteString.copyFromUtf8("block-4");
+    List<SimSignature> proof = new ArrayList<>();
+    for (int signer = 0; signer < 3; signer++) {
+      proof.add(keys.sign(signer, new SimKeys.Checkpoint(4, digest)));
+    }
+    Checkpoints.Stable<SimSignature> stable = new Checkpoints.Stable<>(4, digest, proof);
+    Replica<SimBlock, SimSignature> ahead = replicas.get(1);
+    ahead.onStableCheckpoint(0, stable);
+
+    assertThat(ahead.onViewChange(2, viewChange(2, 1, List.of())))
+        .contains(new ReplicaOutput.SendStableCheckpoint<>(stable));
+  }
+
+  @Test
   void aLoneReplicaRepeatsItsViewChangeInsteadOfRunningAhead() {
     Replica<SimBlock, SimSignature> replica = replicas.get(2);
     replica.onWorkPending(true);

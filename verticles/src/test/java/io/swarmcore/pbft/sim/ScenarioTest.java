@@ -2,7 +2,9 @@ package io.swarmcore.pbft.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -69,6 +71,20 @@ class ScenarioTest {
 
     assertThat(result.failed()).as("%s", result).isFalse();
     assertThat(result.height()).isEqualTo(8);
+  }
+
+  @Test
+  void aReplicaCutOffForMoreThanAWindowCatchesUpFromAProvenCheckpoint() {
+    // Replica 3 is partitioned away while the others finalize 40 blocks (window W = 8); once the
+    // network heals, its VIEW-CHANGEs tell the others it is behind, they send their stable
+    // checkpoint with its proof, and it fetches the state. No view change is needed.
+    SimulationConfig config = SimulationConfig.faultFree(4).withTargetBlocks(40);
+    NetworkConditions cutOff = new NetworkConditions(1, 10, 10, 0, 0, 2_000, List.of(Set.of(3)));
+    ScheduleResult result =
+        Simulation.run(config, 9, new Scenario(Map.of(), Set.of(), 0, Optional.of(cutOff)));
+
+    assertThat(result.failed()).as("%s", result).isFalse();
+    assertThat(result.height()).isEqualTo(40);
   }
 
   @Test
