@@ -75,6 +75,7 @@ public final class Replica<B, P> {
   private final VoteHistory<B, P> history = new VoteHistory<>();
   private final ViewChangeRequests<B, P> requests = new ViewChangeRequests<>();
   private ViewChange.Signed<B, P> ownViewChange;
+  private SendCheckpoint<B, P> ownCheckpoint;
   private long deliveredSequence;
   private ByteString deliveredDigest;
   private long nextProposal;
@@ -202,6 +203,10 @@ public final class Replica<B, P> {
     now = Math.max(now, time);
     if (timer.tick(now)) {
       out.add(new ReplicaOutput.CatchUp<>(deliveredSequence));
+      if (ownCheckpoint != null && ownCheckpoint.sequence() > checkpoints.lowWatermark()) {
+        // Its CHECKPOINT may have been lost: without a stable checkpoint the window cannot move.
+        out.add(ownCheckpoint);
+      }
       if (!changingView) {
         startViewChange(view + 1, out);
       } else if (requests.askingAtLeast(view) >= quorums.viewChangeQuorum()) {
@@ -324,7 +329,8 @@ public final class Replica<B, P> {
     List<ReplicaOutput<B, P>> out = new ArrayList<>();
     if (checkpoints.isCheckpointSequence(sequence) && checkpoints.inWindow(sequence)) {
       P proof = signer.checkpoint(sequence, digest);
-      out.add(new SendCheckpoint<>(sequence, digest, proof));
+      ownCheckpoint = new SendCheckpoint<>(sequence, digest, proof);
+      out.add(ownCheckpoint);
       countCheckpoint(self, sequence, digest, proof, out);
     }
     return finish(out);

@@ -62,8 +62,9 @@ public sealed interface ReplicaOutput<B, P> {
   /**
    * The view made no progress in time: besides changing view, fetch any blocks above {@code after}
    * that others have finalized (each checked by its certificate and parent hash, then stored), and
-   * call {@code Replica.onStateFetched} with the new height. A replica that missed a view's
-   * messages catches up this way even when nobody else changes view.
+   * call {@code Replica.onStateFetched} with the new height, and {@code Replica.onStored} for each
+   * stored block as for finalized ones (so that checkpoints among them are signed). A replica that
+   * missed a view's messages catches up this way even when nobody else changes view.
    */
   record CatchUp<B, P>(long after) implements ReplicaOutput<B, P> {}
 

@@ -65,6 +65,10 @@ final class SafetyChecker {
     return java.util.Map.entry(height, canonical.get(height));
   }
 
+  ByteString digestAt(long height) {
+    return canonical.get(height);
+  }
+
   void fetched(int replica, long height, ByteString digest) {
     agree(replica, height, digest, "fetched");
   }

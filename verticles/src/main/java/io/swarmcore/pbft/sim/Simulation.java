@@ -230,9 +230,15 @@ public final class Simulation {
     } else if (event instanceof Fetched fetched) {
       safety.fetched(fetched.replica(), fetched.sequence(), fetched.digest());
       note("t=%d r%d fetched state at %d", fetched.replica(), fetched.sequence());
-      handle(
-          fetched.replica(),
-          replicas.get(fetched.replica()).onStateFetched(fetched.sequence(), fetched.digest()));
+      Replica<SimBlock, SimSignature> replica = replicas.get(fetched.replica());
+      long before = replica.deliveredSequence();
+      handle(fetched.replica(), replica.onStateFetched(fetched.sequence(), fetched.digest()));
+      // The fetched blocks are stored like finalized ones, so checkpoints among them are signed.
+      for (long height = before + 1; height <= fetched.sequence(); height++) {
+        if (height % config.checkpointInterval() == 0) {
+          handle(fetched.replica(), replica.onStored(height, safety.digestAt(height)));
+        }
+      }
       proposeIfLeading(fetched.replica());
     }
   }

@@ -37,6 +37,20 @@ class SimulatorTest {
 
   @ParameterizedTest(name = "n={0}")
   @ValueSource(ints = {4, 7})
+  @Timeout(300)
+  void longerSchedulesMoveTheWindowAcrossManyCheckpoints(int validators) {
+    // 40 blocks with checkpoints every 4 and a window of 8: lost CHECKPOINTs, laggards and view
+    // changes must not keep the window closed.
+    SimulationSummary summary =
+        Simulator.run(
+            SimulationConfig.adversarial(validators).withTargetBlocks(40), SCHEDULES / 10, SEED);
+
+    assertThat(summary.firstFailure()).isEmpty();
+    assertThat(summary.passed()).isTrue();
+  }
+
+  @ParameterizedTest(name = "n={0}")
+  @ValueSource(ints = {4, 7})
   @Timeout(120)
   void faultFreeRunsFinalizeAtLeast99PercentOnTheFastPath(int validators) {
     SimulationSummary summary = Simulator.run(SimulationConfig.faultFree(validators), 1_000, SEED);
