@@ -1,0 +1,273 @@
+package io.swarmcore.pbft.wire;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.swarmcore.codecs.RejectCode;
+import io.swarmcore.codecs.RejectedMessageException;
+import io.swarmcore.codecs.SignedEnvelopes;
+import io.swarmcore.codecs.proto.Checkpoint;
+import io.swarmcore.codecs.proto.Commit;
+import io.swarmcore.codecs.proto.MessageType;
+import io.swarmcore.codecs.proto.PrePrepare;
+import io.swarmcore.codecs.proto.Prepare;
+import io.swarmcore.codecs.proto.PreparedCertificate;
+import io.swarmcore.codecs.proto.SentPrepare;
+import io.swarmcore.codecs.proto.SignedEnvelope;
+import io.swarmcore.codecs.proto.StableCheckpoint;
+import io.swarmcore.crypto.SigningKey;
+import io.swarmcore.pbft.core.Checkpoints;
+import io.swarmcore.pbft.core.NewView;
+import io.swarmcore.pbft.core.Replica;
+import io.swarmcore.pbft.core.ReplicaOutput;
+import io.swarmcore.pbft.core.ViewChange;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Consensus messages on the wire (consensus.proto) to and from the core's calls and outputs. Every
+ * message is a {@link SignedEnvelope}; PREPARE, COMMIT and CHECKPOINT envelopes are also the core's
+ * vote proofs, so certificates are lists of envelopes. Decoding checks shape, signer and signature,
+ * field ranges and hash sizes, and refuses anything else with a {@link RejectedMessageException}
+ * before the core sees it.
+ */
+public final class ConsensusWire {
+  /** Header hashes are SHA-256. */
+  static final int HASH_BYTES = 32;
+
+  private final ValidatorKeys validators;
+  private final String selfId;
+  private final SigningKey key;
+
+  public ConsensusWire(ValidatorKeys validators, String selfId, SigningKey key) {
+    this.validators = validators;
+    this.selfId = selfId;
+    this.key = key;
+  }
+
+  /** The call a replica makes for a verified inbound envelope. */
+  public record Inbound(
+      int sender,
+      MessageType type,
+      Function<Replica<NodeBlock, SignedEnvelope>, List<ReplicaOutput<NodeBlock, SignedEnvelope>>>
+          call) {}
+
+  /**
+   * Checks an envelope from the network and turns it into the replica call it asks for.
+   *
+   * @throws RejectedMessageException MALFORMED, BAD_SIGNATURE or UNKNOWN_SIGNER
+   */
+  public Inbound decode(SignedEnvelope envelope) {
+    int sender = verifiedSender(envelope);
+    MessageType type = envelope.getType();
+    ByteString payload = envelope.getPayload();
+    switch (type) {
+      case MESSAGE_TYPE_PRE_PREPARE -> {
+        PrePrepare m = parse(payload, PrePrepare.parser(), type);
+        long view = nonNegative(m.getView(), "view");
+        long sequence = nonNegative(m.getSequence(), "sequence");
+        NodeBlock block = NodeBlock.of(m.getBlock());
+        return new Inbound(sender, type, r -> r.onPrePrepare(sender, view, sequence, block));
+      }
+      case MESSAGE_TYPE_PREPARE -> {
+        Prepare m = parse(payload, Prepare.parser(), type);
+        long view = nonNegative(m.getView(), "view");
+        long sequence = nonNegative(m.getSequence(), "sequence");
+        ByteString hash = hash(m.getBlockHash(), "block_hash");
+        return new Inbound(sender, type, r -> r.onPrepare(sender, view, sequence, hash, envelope));
+      }
+      case MESSAGE_TYPE_COMMIT -> {
+        Commit m = parse(payload, Commit.parser(), type);
+        long view = nonNegative(m.getView(), "view");
+        long sequence = nonNegative(m.getSequence(), "sequence");
+        ByteString hash = hash(m.getBlockHash(), "block_hash");
+        return new Inbound(sender, type, r -> r.onCommit(sender, view, sequence, hash, envelope));
+      }
+      case MESSAGE_TYPE_CHECKPOINT -> {
+        Checkpoint m = parse(payload, Checkpoint.parser(), type);
+        long sequence = nonNegative(m.getSequence(), "sequence");
+        ByteString hash = hash(m.getBlockHash(), "block_hash");
+        return new Inbound(sender, type, r -> r.onCheckpoint(sender, sequence, hash, envelope));
+      }
+      case MESSAGE_TYPE_VIEW_CHANGE -> {
+        ViewChange.Signed<NodeBlock, SignedEnvelope> signed =
+            new ViewChange.Signed<>(viewChange(envelope, sender), envelope);
+        return new Inbound(sender, type, r -> r.onViewChange(sender, signed));
+      }
+      case MESSAGE_TYPE_NEW_VIEW -> {
+        io.swarmcore.codecs.proto.NewView m =
+            parse(payload, io.swarmcore.codecs.proto.NewView.parser(), type);
+        List<ViewChange.Signed<NodeBlock, SignedEnvelope>> used = new ArrayList<>();
+        for (SignedEnvelope inner : m.getViewChangesList()) {
+          if (inner.getType() != MessageType.MESSAGE_TYPE_VIEW_CHANGE) {
+            throw malformed("NEW-VIEW carries a " + inner.getType() + " envelope");
+          }
+          used.add(new ViewChange.Signed<>(viewChange(inner, verifiedSender(inner)), inner));
+        }
+        NewView<NodeBlock, SignedEnvelope> newView =
+            new NewView<>(nonNegative(m.getView(), "view"), used);
+        return new Inbound(sender, type, r -> r.onNewView(sender, newView));
+      }
+      case MESSAGE_TYPE_STABLE_CHECKPOINT -> {
+        StableCheckpoint m = parse(payload, StableCheckpoint.parser(), type);
+        Checkpoints.Stable<SignedEnvelope> stable =
+            new Checkpoints.Stable<>(
+                nonNegative(m.getSequence(), "sequence"),
+                hash(m.getBlockHash(), "block_hash"),
+                m.getProofList());
+        return new Inbound(sender, type, r -> r.onStableCheckpoint(sender, stable));
+      }
+      default -> throw malformed("a " + type + " envelope is not a consensus message");
+    }
+  }
+
+  /** The envelope to broadcast for a send output, if the output is one. */
+  public Optional<SignedEnvelope> encode(ReplicaOutput<NodeBlock, SignedEnvelope> output) {
+    if (output instanceof ReplicaOutput.SendPrePrepare<NodeBlock, SignedEnvelope> m) {
+      PrePrepare payload =
+          PrePrepare.newBuilder()
+              .setView(m.view())
+              .setSequence(m.sequence())
+              .setBlock(m.block().block())
+              .build();
+      return Optional.of(seal(MessageType.MESSAGE_TYPE_PRE_PREPARE, payload.toByteArray()));
+    }
+    if (output instanceof ReplicaOutput.SendPrepare<NodeBlock, SignedEnvelope> m) {
+      return Optional.of(m.proof());
+    }
+    if (output instanceof ReplicaOutput.SendCommit<NodeBlock, SignedEnvelope> m) {
+      return Optional.of(m.proof());
+    }
+    if (output instanceof ReplicaOutput.SendCheckpoint<NodeBlock, SignedEnvelope> m) {
+      return Optional.of(m.proof());
+    }
+    if (output instanceof ReplicaOutput.SendViewChange<NodeBlock, SignedEnvelope> m) {
+      return Optional.of(m.viewChange().signature());
+    }
+    if (output instanceof ReplicaOutput.SendNewView<NodeBlock, SignedEnvelope> m) {
+      io.swarmcore.codecs.proto.NewView.Builder payload =
+          io.swarmcore.codecs.proto.NewView.newBuilder().setView(m.newView().view());
+      m.newView().viewChanges().forEach(signed -> payload.addViewChanges(signed.signature()));
+      return Optional.of(seal(MessageType.MESSAGE_TYPE_NEW_VIEW, payload.build().toByteArray()));
+    }
+    if (output instanceof ReplicaOutput.SendStableCheckpoint<NodeBlock, SignedEnvelope> m) {
+      StableCheckpoint payload =
+          StableCheckpoint.newBuilder()
+              .setSequence(m.stable().sequence())
+              .setBlockHash(m.stable().digest())
+              .addAllProof(m.stable().proof())
+              .build();
+      return Optional.of(seal(MessageType.MESSAGE_TYPE_STABLE_CHECKPOINT, payload.toByteArray()));
+    }
+    return Optional.empty();
+  }
+
+  /** The protobuf VIEW-CHANGE for the core's, as its sender signs it. */
+  static io.swarmcore.codecs.proto.ViewChange toProto(ViewChange<NodeBlock, SignedEnvelope> m) {
+    io.swarmcore.codecs.proto.ViewChange.Builder b =
+        io.swarmcore.codecs.proto.ViewChange.newBuilder()
+            .setNewView(m.newView())
+            .setStableSequence(m.checkpoint().sequence())
+            .setStableBlockHash(m.checkpoint().digest())
+            .addAllCheckpointProof(m.checkpoint().proof());
+    for (ViewChange.Prepared<NodeBlock, SignedEnvelope> p : m.prepared()) {
+      b.addPrepared(
+          PreparedCertificate.newBuilder()
+              .setView(p.view())
+              .setSequence(p.sequence())
+              .setBlock(p.block().block())
+              .addAllPrepares(p.prepares()));
+    }
+    for (ViewChange.Sent<NodeBlock> s : m.sent()) {
+      b.addSentPrepares(
+          SentPrepare.newBuilder()
+              .setView(s.view())
+              .setSequence(s.sequence())
+              .setBlock(s.block().block()));
+    }
+    return b.build();
+  }
+
+  /** The core's VIEW-CHANGE read from a verified envelope of {@code sender}. */
+  static ViewChange<NodeBlock, SignedEnvelope> viewChange(SignedEnvelope envelope, int sender) {
+    io.swarmcore.codecs.proto.ViewChange m =
+        parse(
+            envelope.getPayload(),
+            io.swarmcore.codecs.proto.ViewChange.parser(),
+            MessageType.MESSAGE_TYPE_VIEW_CHANGE);
+    List<ViewChange.Prepared<NodeBlock, SignedEnvelope>> prepared = new ArrayList<>();
+    for (PreparedCertificate p : m.getPreparedList()) {
+      prepared.add(
+          new ViewChange.Prepared<>(
+              nonNegative(p.getView(), "prepared view"),
+              nonNegative(p.getSequence(), "prepared sequence"),
+              NodeBlock.of(p.getBlock()),
+              p.getPreparesList()));
+    }
+    List<ViewChange.Sent<NodeBlock>> sent = new ArrayList<>();
+    for (SentPrepare s : m.getSentPreparesList()) {
+      sent.add(
+          new ViewChange.Sent<>(
+              nonNegative(s.getView(), "sent view"),
+              nonNegative(s.getSequence(), "sent sequence"),
+              NodeBlock.of(s.getBlock())));
+    }
+    return new ViewChange<>(
+        nonNegative(m.getNewView(), "new_view"),
+        sender,
+        new Checkpoints.Stable<>(
+            nonNegative(m.getStableSequence(), "stable_sequence"),
+            m.getStableBlockHash(),
+            m.getCheckpointProofList()),
+        prepared,
+        sent);
+  }
+
+  /**
+   * The validator index of the envelope's signer, once its signature verifies.
+   *
+   * @throws RejectedMessageException UNKNOWN_SIGNER, MALFORMED or BAD_SIGNATURE
+   */
+  int verifiedSender(SignedEnvelope envelope) {
+    SignedEnvelopes.checkShape(envelope);
+    var index = validators.indexOf(envelope.getSigner());
+    if (index.isEmpty()) {
+      throw new RejectedMessageException(
+          RejectCode.UNKNOWN_SIGNER, envelope.getSigner() + " is not a validator");
+    }
+    SignedEnvelopes.verify(envelope, validators.keyOf(index.getAsInt()));
+    return index.getAsInt();
+  }
+
+  SignedEnvelope seal(MessageType type, byte[] payload) {
+    return SignedEnvelopes.seal(type, payload, selfId, key);
+  }
+
+  static <T> T parse(ByteString payload, com.google.protobuf.Parser<T> parser, MessageType type) {
+    try {
+      return parser.parseFrom(payload);
+    } catch (InvalidProtocolBufferException e) {
+      throw malformed(type + " payload does not parse: " + e.getMessage());
+    }
+  }
+
+  /** uint64 fields arrive as Java longs; values of 2^63 and above read as negative. */
+  static long nonNegative(long value, String field) {
+    if (value < 0) {
+      throw malformed(field + " is out of range");
+    }
+    return value;
+  }
+
+  static ByteString hash(ByteString value, String field) {
+    if (value.size() != HASH_BYTES) {
+      throw malformed(field + " must be " + HASH_BYTES + " bytes, got " + value.size());
+    }
+    return value;
+  }
+
+  static RejectedMessageException malformed(String why) {
+    return new RejectedMessageException(RejectCode.MALFORMED, why);
+  }
+}
