@@ -8,6 +8,7 @@ import io.swarmcore.codecs.proto.FinalizedBlock;
 import io.swarmcore.codecs.proto.Receipt;
 import io.swarmcore.codecs.proto.SignedEnvelope;
 import io.swarmcore.codecs.proto.Transaction;
+import io.swarmcore.codecs.proto.TransactionBatch;
 import io.vertx.core.eventbus.EventBus;
 import java.util.List;
 
@@ -24,6 +25,8 @@ public final class Codecs {
       List.of(
           codec(SignedEnvelope.class, SignedEnvelope.parser(), SignedEnvelope.getDescriptor()),
           codec(Transaction.class, Transaction.parser(), Transaction.getDescriptor()),
+          codec(
+              TransactionBatch.class, TransactionBatch.parser(), TransactionBatch.getDescriptor()),
           codec(Block.class, Block.parser(), Block.getDescriptor()),
           codec(FinalizedBlock.class, FinalizedBlock.parser(), FinalizedBlock.getDescriptor()),
           codec(Certificate.class, Certificate.parser(), Certificate.getDescriptor()),

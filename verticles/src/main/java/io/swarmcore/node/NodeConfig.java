@@ -29,6 +29,7 @@ public record NodeConfig(
     Cluster cluster,
     Peers peers,
     Storage storage,
+    MempoolSettings mempool,
     ResilienceSettings resilience,
     JsonObject json) {
 
@@ -61,6 +62,15 @@ public record NodeConfig(
   /** The ledger store: how far its LMDB map may grow, and whether commits skip fsync. */
   public record Storage(long maxMapSizeBytes, boolean noSync) {}
 
+  /** Bounds of the transaction pool and how its new transactions are gossiped. */
+  public record MempoolSettings(
+      int maxTransactions,
+      long maxBytes,
+      int maxTransactionBytes,
+      int rememberedFinal,
+      long gossipIntervalMs,
+      int gossipBatch) {}
+
   private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final int MAX_PORT = 65_535;
 
@@ -75,6 +85,7 @@ public record NodeConfig(
           "grpc",
           "cluster",
           "peers",
+          "mempool",
           "storage",
           "resilience");
   private static final Set<String> CONSENSUS_KEYS =
@@ -83,6 +94,14 @@ public record NodeConfig(
   private static final Set<String> CLUSTER_KEYS = Set.of("name", "host", "port", "members");
   private static final Set<String> PEERS_KEYS = Set.of("announceIntervalMs");
   private static final Set<String> STORAGE_KEYS = Set.of("maxMapSizeBytes", "noSync");
+  private static final Set<String> MEMPOOL_KEYS =
+      Set.of(
+          "maxTransactions",
+          "maxBytes",
+          "maxTransactionBytes",
+          "rememberedFinal",
+          "gossipIntervalMs",
+          "gossipBatch");
   private static final long MIN_MAP_SIZE = 64L << 20;
 
   /**
@@ -122,6 +141,8 @@ public record NodeConfig(
                 storageJson, "storage", "maxMapSizeBytes", MIN_MAP_SIZE, Long.MAX_VALUE),
             fields.bool(storageJson, "storage", "noSync"));
 
+    MempoolSettings mempool = mempool(fields, fields.object(json, "", "mempool"));
+
     ResilienceSettings resilience = null;
     try {
       resilience = ResilienceSettings.parse(fields.object(json, "", "resilience"));
@@ -144,6 +165,7 @@ public record NodeConfig(
         cluster,
         peers,
         storage,
+        mempool,
         resilience,
         json.copy());
   }
@@ -192,6 +214,26 @@ public record NodeConfig(
         fields.string(json, "cluster", "host"),
         fields.integer(json, "cluster", "port", 1, MAX_PORT),
         fields.strings(json, "cluster", "members"));
+  }
+
+  private static MempoolSettings mempool(JsonFields fields, JsonObject json) {
+    fields.rejectUnknown(json, "mempool", MEMPOOL_KEYS);
+    MempoolSettings settings =
+        new MempoolSettings(
+            fields.integer(json, "mempool", "maxTransactions", 1, 100_000_000),
+            fields.longValue(json, "mempool", "maxBytes", 1, Long.MAX_VALUE),
+            fields.integer(json, "mempool", "maxTransactionBytes", 1, 16 * 1024 * 1024),
+            fields.integer(json, "mempool", "rememberedFinal", 0, 100_000_000),
+            fields.longValue(json, "mempool", "gossipIntervalMs", 1, 60_000),
+            fields.integer(json, "mempool", "gossipBatch", 1, 1_000_000));
+    if (settings.maxTransactionBytes() > settings.maxBytes()) {
+      fields.problem(
+          "\"mempool.maxTransactionBytes\" "
+              + settings.maxTransactionBytes()
+              + " is above \"mempool.maxBytes\" "
+              + settings.maxBytes());
+    }
+    return settings;
   }
 
   private record NamedPort(String key, int port) {}

@@ -9,6 +9,7 @@ import io.swarmcore.election.Genesis;
 import io.swarmcore.election.core.ElectionCore;
 import io.swarmcore.election.core.ElectionParameters;
 import io.swarmcore.ledger.StorageVerticle;
+import io.swarmcore.mempool.MempoolVerticle;
 import io.swarmcore.node.core.PeerDirectory;
 import io.swarmcore.pbft.core.Quorums;
 import io.swarmcore.resilience.ResilienceManager;
@@ -112,7 +113,20 @@ public final class NodeVerticle extends VerticleBase {
         .compose(id -> vertx.deployVerticle(new ResilienceVerticle(config, resilience)))
         .compose(
             id -> vertx.deployVerticle(new PeerVerticle(config, key, peers, metrics, resilience)))
+        .compose(
+            id -> vertx.deployVerticle(new MempoolVerticle(config, validatorIds(config, election))))
         .compose(id -> vertx.deployVerticle(new HttpEndpointVerticle(config, health, resilience)));
+  }
+
+  /** Every validator's node id: from the genesis, or only this node without one. */
+  private static List<String> validatorIds(NodeConfig config, Optional<ElectionState> election) {
+    return election
+        .map(
+            state ->
+                state.current().validators().members().stream()
+                    .map(io.swarmcore.election.core.Validator::id)
+                    .toList())
+        .orElse(List.of(config.nodeId()));
   }
 
   private static JsonObject peersJson(java.util.List<PeerDirectory.Peer> up) {

@@ -81,6 +81,19 @@ class NodeConfigTest {
   }
 
   @Test
+  void mempoolBoundsAreCheckedTogether() {
+    ConfigException e =
+        refused(
+            new JsonObject()
+                .put(
+                    "mempool",
+                    new JsonObject().put("maxBytes", 100).put("maxTransactionBytes", 200)));
+
+    assertThat(e.problems())
+        .containsExactly("\"mempool.maxTransactionBytes\" 200 is above \"mempool.maxBytes\" 100");
+  }
+
+  @Test
   void everyProblemIsReportedOnItsOwnLine() {
     ConfigException e =
         refused(
@@ -92,7 +105,7 @@ class NodeConfigTest {
     assertThat(e.problems())
         .containsExactlyInAnyOrder(
             "unknown key \"nodeid\" (known keys: cluster, consensus, dataDir, genesisFile, grpc,"
-                + " http, keyFile, nodeId, peers, resilience, storage)",
+                + " http, keyFile, mempool, nodeId, peers, resilience, storage)",
             "\"consensus.fastPathThreshold\" must be in (0, 1] (a share of the validators), got 0.0",
             "\"cluster.members\" must be a non-empty list of strings, got []",
             "port clash: \"http.port\" and \"grpc.port\" are both 9090");

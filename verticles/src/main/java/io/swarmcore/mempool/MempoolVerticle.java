@@ -1,0 +1,220 @@
+package io.swarmcore.mempool;
+
+import com.google.protobuf.ByteString;
+import io.swarmcore.codecs.proto.Transaction;
+import io.swarmcore.codecs.proto.TransactionBatch;
+import io.swarmcore.mempool.core.Mempool;
+import io.swarmcore.node.NodeConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's transaction pool on the event bus (docs/MEMPOOL.md). Clients submit on {@link #SUBMIT}
+ * (any node) or this node's {@code submit} address, as a protobuf {@code Transaction} or as JSON
+ * for any Vert.x application; new transactions are gossiped in batches to the other validators; the
+ * node's consensus takes batches for its proposals and reports what became final.
+ */
+public final class MempoolVerticle extends VerticleBase {
+  /** Submissions any node accepts. */
+  public static final String SUBMIT = "swarm.tx.submit";
+
+  /** Failure codes of a refused submission. */
+  public static final int MALFORMED = 400;
+
+  public static final int TOO_LARGE = 413;
+  public static final int FULL = 503;
+
+  private static final Logger LOG = LoggerFactory.getLogger(MempoolVerticle.class);
+  private static final HexFormat HEX = HexFormat.of();
+
+  private final NodeConfig config;
+  private final List<String> validators;
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private Mempool pool;
+  private long gossipTimer = -1;
+  private long gossipedTransactions;
+
+  /**
+   * @param validators every validator's node id (this node's included): where gossip goes
+   */
+  public MempoolVerticle(NodeConfig config, List<String> validators) {
+    this.config = config;
+    this.validators = List.copyOf(validators);
+  }
+
+  /** {@code swarm.mempool.<nodeId>.<verb>}. */
+  public static String address(String nodeId, String verb) {
+    return "swarm.mempool." + nodeId + "." + verb;
+  }
+
+  @Override
+  public Future<?> start() {
+    NodeConfig.MempoolSettings settings = config.mempool();
+    pool =
+        new Mempool(
+            new Mempool.Limits(
+                settings.maxTransactions(),
+                settings.maxBytes(),
+                settings.maxTransactionBytes(),
+                settings.rememberedFinal()));
+    String self = config.nodeId();
+    var bus = vertx.eventBus();
+    consumers.add(bus.consumer(SUBMIT, this::submit));
+    consumers.add(bus.consumer(address(self, "submit"), this::submit));
+    consumers.add(bus.consumer(address(self, "gossip"), this::gossipReceived));
+    consumers.add(bus.localConsumer(address(self, "propose"), this::propose));
+    consumers.add(bus.localConsumer(address(self, "finalized"), m -> hashes(m, pool::finalized)));
+    consumers.add(bus.localConsumer(address(self, "unproposed"), m -> hashes(m, pool::unproposed)));
+    consumers.add(bus.consumer(address(self, "status"), this::status));
+    gossipTimer = vertx.setPeriodic(settings.gossipIntervalMs(), id -> gossip());
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(gossipTimer);
+    return Future.succeededFuture();
+  }
+
+  private void submit(Message<Object> message) {
+    ByteString bytes;
+    try {
+      bytes = transactionBytes(message.body());
+    } catch (IllegalArgumentException e) {
+      message.fail(MALFORMED, e.getMessage());
+      return;
+    }
+    Mempool.Added added = pool.add(bytes, false);
+    switch (added.outcome()) {
+      case ADDED, DUPLICATE, ALREADY_FINAL ->
+          message.reply(
+              new JsonObject()
+                  .put("hash", HEX.formatHex(added.hash().toByteArray()))
+                  .put("status", status(added.outcome())));
+      case MALFORMED -> message.fail(MALFORMED, added.detail());
+      case TOO_LARGE -> message.fail(TOO_LARGE, added.detail());
+      case FULL -> message.fail(FULL, added.detail());
+    }
+  }
+
+  private static String status(Mempool.Outcome outcome) {
+    return switch (outcome) {
+      case ADDED -> "pending";
+      case DUPLICATE -> "already pending";
+      case ALREADY_FINAL -> "final";
+      default -> throw new IllegalArgumentException(outcome.name());
+    };
+  }
+
+  /**
+   * A protobuf {@code Transaction}, or JSON {@code {"clientId", "nonce", "payload"}} with the
+   * payload in base64.
+   */
+  static ByteString transactionBytes(Object body) {
+    if (body instanceof Transaction transaction) {
+      return transaction.toByteString();
+    }
+    if (body instanceof JsonObject json) {
+      Object client = json.getValue("clientId");
+      Object nonce = json.getValue("nonce");
+      Object payload = json.getValue("payload", "");
+      if (!(client instanceof String clientId)
+          || !(nonce instanceof Number number)
+          || number.longValue() < 0
+          || !(payload instanceof String encoded)) {
+        throw new IllegalArgumentException(
+            "a JSON transaction needs \"clientId\" (string), \"nonce\" (number ≥ 0) and"
+                + " \"payload\" (base64 string)");
+      }
+      try {
+        return Transaction.newBuilder()
+            .setClientId(clientId)
+            .setNonce(number.longValue())
+            .setPayload(ByteString.copyFrom(Base64.getDecoder().decode(encoded)))
+            .build()
+            .toByteString();
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("\"payload\" is not base64: " + e.getMessage());
+      }
+    }
+    throw new IllegalArgumentException(
+        "expected a Transaction or a JSON object, got "
+            + (body == null ? "no body" : body.getClass().getSimpleName()));
+  }
+
+  private void gossipReceived(Message<Object> message) {
+    if (!(message.body() instanceof TransactionBatch batch)) {
+      LOG.debug("gossip that is not a TransactionBatch ignored");
+      return;
+    }
+    for (ByteString transaction : batch.getTransactionsList()) {
+      pool.add(transaction, true);
+    }
+  }
+
+  private void gossip() {
+    List<ByteString> batch = pool.toGossip(config.mempool().gossipBatch());
+    if (batch.isEmpty()) {
+      return;
+    }
+    TransactionBatch message = TransactionBatch.newBuilder().addAllTransactions(batch).build();
+    for (String validator : validators) {
+      if (!validator.equals(config.nodeId())) {
+        // publish: a hostile cluster member listening on the address cannot swallow it.
+        vertx.eventBus().publish(address(validator, "gossip"), message);
+      }
+    }
+    gossipedTransactions += batch.size();
+  }
+
+  private void propose(Message<Object> message) {
+    JsonObject request = message.body() instanceof JsonObject json ? json : new JsonObject();
+    int maxTransactions = request.getInteger("maxTransactions", 10_000);
+    long maxBytes = request.getLong("maxBytes", 4L * 1024 * 1024);
+    message.reply(
+        TransactionBatch.newBuilder()
+            .addAllTransactions(pool.propose(maxTransactions, maxBytes))
+            .build());
+  }
+
+  private void hashes(Message<Object> message, Consumer<List<ByteString>> apply) {
+    if (!(message.body() instanceof JsonArray array)) {
+      message.fail(MALFORMED, "expected a JSON array of transaction hashes in hex");
+      return;
+    }
+    List<ByteString> hashes = new ArrayList<>();
+    for (Object hash : array) {
+      if (!(hash instanceof String hex)) {
+        message.fail(MALFORMED, "transaction hashes must be hex strings");
+        return;
+      }
+      try {
+        hashes.add(ByteString.copyFrom(HEX.parseHex(hex)));
+      } catch (IllegalArgumentException e) {
+        message.fail(MALFORMED, "not hex: " + hex);
+        return;
+      }
+    }
+    apply.accept(hashes);
+    message.reply(new JsonObject().put("size", pool.size()));
+  }
+
+  private void status(Message<Object> message) {
+    message.reply(
+        new JsonObject()
+            .put("size", pool.size())
+            .put("bytes", pool.bytes())
+            .put("gossiped", gossipedTransactions));
+  }
+}

@@ -1,0 +1,168 @@
+package io.swarmcore.mempool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.swarmcore.codecs.Codecs;
+import io.swarmcore.codecs.proto.Transaction;
+import io.swarmcore.codecs.proto.TransactionBatch;
+import io.swarmcore.node.NodeConfig;
+import io.swarmcore.node.NodeConfigLoader;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Two validators' mempools on one event bus: submission, refusals, gossip, proposal, finality. */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+class MempoolVerticleTest {
+  private static NodeConfig config(String nodeId, int maxTransactions) {
+    return NodeConfig.parse(
+        NodeConfigLoader.defaults()
+            .mergeIn(
+                new JsonObject()
+                    .put("nodeId", nodeId)
+                    .put(
+                        "mempool",
+                        new JsonObject()
+                            .put("maxTransactions", maxTransactions)
+                            .put("maxTransactionBytes", 1_000)
+                            .put("gossipIntervalMs", 10)),
+                true));
+  }
+
+  @BeforeEach
+  void deployTwo(Vertx vertx, VertxTestContext test) {
+    Codecs.register(vertx.eventBus());
+    List<String> validators = List.of("a", "b");
+    vertx
+        .deployVerticle(new MempoolVerticle(config("a", 3), validators))
+        .compose(id -> vertx.deployVerticle(new MempoolVerticle(config("b", 3), validators)))
+        .onComplete(test.succeedingThenComplete());
+  }
+
+  private static Future<JsonObject> submit(Vertx vertx, String node, Object body) {
+    return vertx
+        .eventBus()
+        .<JsonObject>request(MempoolVerticle.address(node, "submit"), body)
+        .map(m -> m.body());
+  }
+
+  private static JsonObject json(String client, long nonce, byte[] payload) {
+    return new JsonObject()
+        .put("clientId", client)
+        .put("nonce", nonce)
+        .put("payload", Base64.getEncoder().encodeToString(payload));
+  }
+
+  private static Future<Integer> failureCode(Future<?> call) {
+    return call.transform(
+        done ->
+            done.failed() && done.cause() instanceof ReplyException e
+                ? Future.succeededFuture(e.failureCode())
+                : Future.failedFuture("expected a refusal, got " + done));
+  }
+
+  @Test
+  void acceptsJsonAndProtobufAndRefusesClearly(Vertx vertx, VertxTestContext test) {
+    Transaction proto = Transaction.newBuilder().setClientId("pb").setNonce(1).build();
+    submit(vertx, "a", json("alice", 1, new byte[] {1, 2}))
+        .compose(
+            first -> {
+              test.verify(
+                  () -> {
+                    assertThat(first.getString("status")).isEqualTo("pending");
+                    assertThat(first.getString("hash")).hasSize(64);
+                  });
+              return submit(vertx, "a", json("alice", 1, new byte[] {1, 2}));
+            })
+        .compose(
+            again -> {
+              test.verify(() -> assertThat(again.getString("status")).isEqualTo("already pending"));
+              return submit(vertx, "a", proto);
+            })
+        .compose(
+            pb -> {
+              test.verify(() -> assertThat(pb.getString("status")).isEqualTo("pending"));
+              return failureCode(submit(vertx, "a", new JsonObject().put("clientId", 7)));
+            })
+        .compose(
+            malformed -> {
+              test.verify(() -> assertThat(malformed).isEqualTo(MempoolVerticle.MALFORMED));
+              return failureCode(submit(vertx, "a", json("bob", 1, new byte[2_000])));
+            })
+        .compose(
+            tooLarge -> {
+              test.verify(() -> assertThat(tooLarge).isEqualTo(MempoolVerticle.TOO_LARGE));
+              return submit(vertx, "a", json("carol", 1, new byte[1]));
+            })
+        .compose(third -> failureCode(submit(vertx, "a", json("dave", 1, new byte[1]))))
+        .onComplete(
+            test.succeeding(
+                full -> {
+                  test.verify(() -> assertThat(full).isEqualTo(MempoolVerticle.FULL));
+                  test.completeNow();
+                }));
+  }
+
+  @Test
+  void gossipReachesTheOtherValidatorAndFinalTransactionsAreNotProposedAgain(
+      Vertx vertx, VertxTestContext test) {
+    JsonObject tx = json("erin", 9, new byte[] {9});
+    submit(vertx, "a", tx)
+        .compose(added -> untilSize(vertx, "b", 1).map(added.getString("hash")))
+        .compose(
+            hash ->
+                vertx
+                    .eventBus()
+                    .<TransactionBatch>request(
+                        MempoolVerticle.address("b", "propose"),
+                        new JsonObject().put("maxTransactions", 10))
+                    .compose(
+                        batch -> {
+                          test.verify(
+                              () -> assertThat(batch.body().getTransactionsCount()).isEqualTo(1));
+                          return vertx
+                              .eventBus()
+                              .request(
+                                  MempoolVerticle.address("b", "finalized"),
+                                  new JsonArray().add(hash));
+                        })
+                    .compose(done -> submit(vertx, "b", tx)))
+        .onComplete(
+            test.succeeding(
+                again -> {
+                  test.verify(() -> assertThat(again.getString("status")).isEqualTo("final"));
+                  test.completeNow();
+                }));
+  }
+
+  /** Polls a mempool's size until it reaches {@code size} (the test's timeout bounds it). */
+  private static Future<Void> untilSize(Vertx vertx, String node, int size) {
+    Promise<Void> reached = Promise.promise();
+    vertx.setPeriodic(
+        10,
+        timer ->
+            vertx
+                .eventBus()
+                .<JsonObject>request(MempoolVerticle.address(node, "status"), new JsonObject())
+                .onSuccess(
+                    status -> {
+                      if (status.body().getInteger("size") >= size && reached.tryComplete()) {
+                        vertx.cancelTimer(timer);
+                      }
+                    }));
+    return reached.future();
+  }
+}
