@@ -217,7 +217,7 @@ public final class ConsensusWire {
         nonNegative(m.getNewView(), "new_view"),
         sender,
         new Checkpoints.Stable<>(
-            nonNegative(m.getStableSequence(), "stable_sequence"),
+            atLeastGenesis(m.getStableSequence()),
             m.getStableBlockHash(),
             m.getCheckpointProofList()),
         prepared,
@@ -258,6 +258,14 @@ public final class ConsensusWire {
       throw malformed(field + " is out of range");
     }
     return value;
+  }
+
+  /** A checkpoint sequence: −1 (the genesis checkpoint, below block 0) or a block height. */
+  static long atLeastGenesis(long sequence) {
+    if (sequence < -1) {
+      throw malformed("stable_sequence " + sequence + " is below the genesis checkpoint -1");
+    }
+    return sequence;
   }
 
   static ByteString hash(ByteString value, String field) {

@@ -91,9 +91,10 @@ class ConsensusWireTest {
                     NodeBlock.FACTS,
                     new EnvelopeSigner("node-" + i, keys.get(i), s -> Optional.empty()),
                     new EnvelopeVerifier(wire)),
-                new Checkpoints<>(quorums, 4, 8, new Checkpoints.Stable<>(0, GENESIS, List.of())),
+                // As from an empty store: block 0 comes first, after the genesis checkpoint -1.
+                new Checkpoints<>(quorums, 4, 8, new Checkpoints.Stable<>(-1, GENESIS, List.of())),
                 new ProgressTimer(100, 1_600),
-                new Replica.Start(0, 0, GENESIS)));
+                new Replica.Start(0, -1, GENESIS)));
         finalized.add(new ArrayList<>());
         inboxes[i] = new ArrayDeque<>();
       }
@@ -138,7 +139,7 @@ class ConsensusWireTest {
     void proposeIfLeading(int index) {
       Replica<NodeBlock, SignedEnvelope> leader = replicas.get(index);
       while (!silent.contains(index)
-          && leader.nextProposalSequence().filter(s -> s <= 6).isPresent()) {
+          && leader.nextProposalSequence().filter(s -> s <= 5).isPresent()) {
         long sequence = leader.nextProposalSequence().get();
         handle(
             index,
@@ -159,10 +160,11 @@ class ConsensusWireTest {
       assertThat(cluster.finalized.get(i)).extracting(f -> f.path()).containsOnly(Slot.Path.FAST);
     }
     ReplicaOutput.Finalize<NodeBlock, SignedEnvelope> first = cluster.finalized.get(2).get(0);
+    assertThat(first.block().height()).isZero();
     EnvelopeVerifier verifier = new EnvelopeVerifier(wire(3));
     Set<Integer> signers = new HashSet<>();
     for (SignedEnvelope vote : first.certificate()) {
-      verifier.prepareSigner(vote, 0, 1, first.block().hash()).ifPresent(signers::add);
+      verifier.prepareSigner(vote, 0, 0, first.block().hash()).ifPresent(signers::add);
     }
     assertThat(signers).containsExactlyInAnyOrder(0, 1, 2, 3);
   }
@@ -184,7 +186,7 @@ class ConsensusWireTest {
       assertThat(cluster.replicas.get(i).view()).isEqualTo(1);
       assertThat(cluster.finalized.get(i))
           .extracting(f -> f.block().height())
-          .containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+          .containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
     }
   }
 
