@@ -24,6 +24,19 @@ public final class MerkleFrontier {
     this.hashes.addAll(hashes);
   }
 
+  /**
+   * The frontier of a tree of {@code size} from its perfect-subtree hashes, largest first (as
+   * {@link #subtreeHashes()} lists them): how a frontier crosses the event bus.
+   */
+  public static MerkleFrontier of(long size, List<byte[]> subtreeHashes) {
+    if (size < 0 || Long.bitCount(size) != subtreeHashes.size()) {
+      throw new IllegalArgumentException(
+          "a tree of " + size + " leaves has " + Long.bitCount(Math.max(size, 0))
+              + " perfect subtrees, got " + subtreeHashes.size());
+    }
+    return new MerkleFrontier(size, List.copyOf(subtreeHashes));
+  }
+
   /** The frontier of an existing tree of {@code size}, read off its stored subtrees. */
   public static MerkleFrontier restore(long size, SubtreeSource source) {
     List<byte[]> hashes = new ArrayList<>();

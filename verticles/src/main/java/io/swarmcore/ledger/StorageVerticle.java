@@ -107,6 +107,8 @@ public final class StorageVerticle extends VerticleBase {
         address(config.nodeId(), "append"),
         InboundMessages.guarded(FinalizedBlock.class, this::append, rejected -> {}));
     bus.localConsumer(address(config.nodeId(), "snapshot"), this::snapshot);
+    bus.localConsumer(
+        address(config.nodeId(), "frontier"), message -> reply(message, writer, this::frontier));
     bus.consumer(address(config.nodeId(), "block"), this::block);
     bus.consumer(address(config.nodeId(), "receipt"), this::receipt);
     bus.consumer(address(config.nodeId(), "proof"), this::proof);
@@ -323,6 +325,17 @@ public final class StorageVerticle extends VerticleBase {
     }
     LOG.warn("storage request failed", cause);
     return StorageRequests.failure(StorageFailure.STORE_ERROR, String.valueOf(cause.getMessage()));
+  }
+
+  /**
+   * The Merkle frontier of the ledger (on the writer, so it matches the tip): what a proposer
+   * extends to compute the ledger roots of the blocks it builds.
+   */
+  private JsonObject frontier() {
+    var frontier = store.frontier();
+    JsonArray subtrees = new JsonArray();
+    frontier.subtreeHashes().forEach(hash -> subtrees.add(HEX.formatHex(hash)));
+    return tipJson(store.tip()).put("frontierSize", frontier.size()).put("subtrees", subtrees);
   }
 
   private static JsonObject tipJson(LedgerTip tip) {

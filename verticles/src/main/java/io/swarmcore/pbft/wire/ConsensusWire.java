@@ -46,12 +46,24 @@ public final class ConsensusWire {
     this.key = key;
   }
 
-  /** The call a replica makes for a verified inbound envelope. */
+  /**
+   * The call a replica makes for a verified inbound envelope, and the blocks the message carries (a
+   * proposal, or the blocks a VIEW-CHANGE reports), which the node may need to extend.
+   */
   public record Inbound(
       int sender,
       MessageType type,
       Function<Replica<NodeBlock, SignedEnvelope>, List<ReplicaOutput<NodeBlock, SignedEnvelope>>>
-          call) {}
+          call,
+      List<NodeBlock> blocks) {
+    Inbound(
+        int sender,
+        MessageType type,
+        Function<Replica<NodeBlock, SignedEnvelope>, List<ReplicaOutput<NodeBlock, SignedEnvelope>>>
+            call) {
+      this(sender, type, call, List.of());
+    }
+  }
 
   /**
    * Checks an envelope from the network and turns it into the replica call it asks for.
@@ -68,7 +80,8 @@ public final class ConsensusWire {
         long view = nonNegative(m.getView(), "view");
         long sequence = nonNegative(m.getSequence(), "sequence");
         NodeBlock block = NodeBlock.of(m.getBlock());
-        return new Inbound(sender, type, r -> r.onPrePrepare(sender, view, sequence, block));
+        return new Inbound(
+            sender, type, r -> r.onPrePrepare(sender, view, sequence, block), List.of(block));
       }
       case MESSAGE_TYPE_PREPARE -> {
         Prepare m = parse(payload, Prepare.parser(), type);
@@ -93,7 +106,8 @@ public final class ConsensusWire {
       case MESSAGE_TYPE_VIEW_CHANGE -> {
         ViewChange.Signed<NodeBlock, SignedEnvelope> signed =
             new ViewChange.Signed<>(viewChange(envelope, sender), envelope);
-        return new Inbound(sender, type, r -> r.onViewChange(sender, signed));
+        return new Inbound(
+            sender, type, r -> r.onViewChange(sender, signed), blocksOf(signed.message()));
       }
       case MESSAGE_TYPE_NEW_VIEW -> {
         io.swarmcore.codecs.proto.NewView m =
@@ -107,7 +121,9 @@ public final class ConsensusWire {
         }
         NewView<NodeBlock, SignedEnvelope> newView =
             new NewView<>(nonNegative(m.getView(), "view"), used);
-        return new Inbound(sender, type, r -> r.onNewView(sender, newView));
+        List<NodeBlock> carried = new ArrayList<>();
+        used.forEach(signed -> carried.addAll(blocksOf(signed.message())));
+        return new Inbound(sender, type, r -> r.onNewView(sender, newView), carried);
       }
       case MESSAGE_TYPE_STABLE_CHECKPOINT -> {
         StableCheckpoint m = parse(payload, StableCheckpoint.parser(), type);
@@ -120,6 +136,13 @@ public final class ConsensusWire {
       }
       default -> throw malformed("a " + type + " envelope is not a consensus message");
     }
+  }
+
+  private static List<NodeBlock> blocksOf(ViewChange<NodeBlock, SignedEnvelope> message) {
+    List<NodeBlock> blocks = new ArrayList<>();
+    message.prepared().forEach(p -> blocks.add(p.block()));
+    message.sent().forEach(s -> blocks.add(s.block()));
+    return blocks;
   }
 
   /** The envelope to broadcast for a send output, if the output is one. */
