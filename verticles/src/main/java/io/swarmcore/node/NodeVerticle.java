@@ -11,10 +11,14 @@ import io.swarmcore.election.core.ElectionParameters;
 import io.swarmcore.ledger.StorageVerticle;
 import io.swarmcore.mempool.MempoolVerticle;
 import io.swarmcore.node.core.PeerDirectory;
+import io.swarmcore.pbft.PbftVerticle;
 import io.swarmcore.pbft.core.Quorums;
+import io.swarmcore.pbft.wire.ValidatorKeys;
 import io.swarmcore.resilience.ResilienceManager;
 import io.swarmcore.resilience.ResilienceVerticle;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -115,7 +119,42 @@ public final class NodeVerticle extends VerticleBase {
             id -> vertx.deployVerticle(new PeerVerticle(config, key, peers, metrics, resilience)))
         .compose(
             id -> vertx.deployVerticle(new MempoolVerticle(config, validatorIds(config, election))))
+        .compose(id -> deployConsensus(config, key, election))
         .compose(id -> vertx.deployVerticle(new HttpEndpointVerticle(config, health, resilience)));
+  }
+
+  /**
+   * The replica, when a genesis file names the validator set: as a worker verticle, so that it and
+   * its signing run off the event loop. Without a genesis the node runs no consensus.
+   */
+  private Future<?> deployConsensus(
+      NodeConfig config, SigningKey key, Optional<ElectionState> election) {
+    if (election.isEmpty()) {
+      LOG.info("node {} has no genesis file: no consensus", config.nodeId());
+      return Future.succeededFuture();
+    }
+    ElectionState state = election.get();
+    List<ValidatorKeys.Entry> entries =
+        state.current().validators().members().stream()
+            .map(v -> new ValidatorKeys.Entry(v.id(), v.votingKey()))
+            .toList();
+    ValidatorKeys validators = new ValidatorKeys(entries);
+    if (validators.indexOf(config.nodeId()).isEmpty()) {
+      LOG.info("node {} is not in the validator set: no consensus", config.nodeId());
+      return Future.succeededFuture();
+    }
+    // The schedule of the current epoch; epoch changes inside consensus are issue 7 work.
+    java.util.function.LongToIntFunction leaderOf =
+        view -> validators.indexOf(state.leader(state.current().epoch(), view).id()).orElseThrow();
+    return vertx.deployVerticle(
+        new PbftVerticle(
+            config.nodeId(),
+            key,
+            validators,
+            leaderOf,
+            config.consensus().quorums(),
+            PbftVerticle.Settings.defaults()),
+        new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
   }
 
   /** Every validator's node id: from the genesis, or only this node without one. */

@@ -3,6 +3,8 @@ package io.swarmcore.tests.harness;
 import io.swarmcore.codecs.Codecs;
 import io.swarmcore.crypto.KeyFile;
 import io.swarmcore.crypto.SigningKey;
+import io.swarmcore.crypto.vrf.VrfKeyPair;
+import io.swarmcore.crypto.vrf.VrfSuite;
 import io.swarmcore.node.HazelcastConfigs;
 import io.swarmcore.node.NodeConfig;
 import io.swarmcore.node.NodeConfigLoader;
@@ -56,19 +58,28 @@ public final class ClusterHarness implements AutoCloseable {
 
   /** Starts {@code count} node JVMs named node-a, node-b, ... and waits until each is healthy. */
   public static ClusterHarness startJvms(String testName, int count, Duration readyTimeout) {
-    return start(testName, count, readyTimeout, true);
+    return start(testName, count, readyTimeout, true, false);
+  }
+
+  /**
+   * Like {@link #startJvms}, as the validators of one chain: a genesis file names all of them
+   * (voting and VRF keys, equal stakes), so every node runs consensus.
+   */
+  public static ClusterHarness startValidatorJvms(
+      String testName, int count, Duration readyTimeout) {
+    return start(testName, count, readyTimeout, true, true);
   }
 
   /** Like {@link #startJvms}, with each node a clustered Vert.x instance in this JVM. */
   public static ClusterHarness startInJvm(String testName, int count, Duration readyTimeout) {
-    return start(testName, count, readyTimeout, false);
+    return start(testName, count, readyTimeout, false, false);
   }
 
   private static ClusterHarness start(
-      String testName, int count, Duration readyTimeout, boolean separateJvms) {
+      String testName, int count, Duration readyTimeout, boolean separateJvms, boolean genesis) {
     ClusterHarness harness = new ClusterHarness(testName);
     try {
-      List<JsonObject> configs = harness.prepare(count);
+      List<JsonObject> configs = harness.prepare(count, genesis);
       for (JsonObject config : configs) {
         if (separateJvms) {
           harness.startProcess(config);
@@ -108,29 +119,80 @@ public final class ClusterHarness implements AutoCloseable {
     return members;
   }
 
-  /** Writes each node's key and configuration; returns the configurations. */
-  private List<JsonObject> prepare(int count) {
+  /** Writes each node's key and configuration (and the genesis); returns the configurations. */
+  private List<JsonObject> prepare(int count, boolean genesis) {
     List<Integer> clusterPorts = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       clusterPorts.add(FreePorts.next());
     }
     JsonArray members = new JsonArray();
     clusterPorts.forEach(port -> members.add("127.0.0.1:" + port));
+    SecureRandom random = new SecureRandom();
+    List<SigningKey> keys = new ArrayList<>();
+    List<VrfKeyPair> vrfKeys = new ArrayList<>();
+    JsonArray validators = new JsonArray();
+    for (int i = 0; i < count; i++) {
+      SigningKey key = SigningKey.generate(random);
+      VrfKeyPair vrf = VrfSuite.P256_SHA256_TAI.vrf().generate(random);
+      keys.add(key);
+      vrfKeys.add(vrf);
+      validators.add(
+          new JsonObject()
+              .put("id", "node-" + (char) ('a' + i))
+              .put("votingKey", key.publicKey().hex())
+              .put("vrfSuite", vrf.suite().name())
+              .put("vrfKey", HexFormat.of().formatHex(vrf.publicKey()))
+              .put("stake", 100)
+              .put("address", ""));
+    }
+    Path genesisFile = null;
+    if (genesis) {
+      genesisFile = workDir.resolve("genesis.json").toAbsolutePath();
+      JsonObject chain =
+          new JsonObject()
+              .put("seed", HexFormat.of().formatHex(randomBytes(32)))
+              // Long epochs: the tests stay in the first one.
+              .put("epochLength", 1_000_000_000L)
+              .put("governanceKey", SigningKey.generate(random).publicKey().hex())
+              .put("validators", validators);
+      try {
+        Files.createDirectories(workDir);
+        Files.writeString(genesisFile, chain.encodePrettily());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
     List<JsonObject> configs = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      configs.add(writeNodeFiles("node-" + (char) ('a' + i), clusterPorts.get(i), members));
+      JsonObject config =
+          writeNodeFiles(
+              "node-" + (char) ('a' + i),
+              clusterPorts.get(i),
+              members,
+              keys.get(i),
+              vrfKeys.get(i),
+              genesisFile,
+              count);
+      configs.add(config);
     }
     return configs;
   }
 
-  private JsonObject writeNodeFiles(String nodeId, int clusterPort, JsonArray members) {
+  private JsonObject writeNodeFiles(
+      String nodeId,
+      int clusterPort,
+      JsonArray members,
+      SigningKey signingKey,
+      VrfKeyPair vrfKey,
+      Path genesisFile,
+      int validatorCount) {
     Path dir = workDir.resolve(nodeId);
     try {
       deleteRecursively(dir);
       Files.createDirectories(dir);
       Files.createDirectories(logDir);
       Path key = dir.resolve("key.json");
-      KeyFile.write(key, SigningKey.generate(new SecureRandom()));
+      KeyFile.write(key, signingKey, vrfKey);
       JsonObject config =
           new JsonObject()
               .put("nodeId", nodeId)
@@ -146,6 +208,15 @@ public final class ClusterHarness implements AutoCloseable {
                       .put("port", clusterPort)
                       .put("members", members))
               .put("peers", new JsonObject().put("announceIntervalMs", 500));
+      if (genesisFile != null) {
+        config
+            .put("genesisFile", genesisFile.toString())
+            .put(
+                "consensus",
+                new JsonObject()
+                    .put("validatorCount", validatorCount)
+                    .put("byzantineTolerance", (validatorCount - 1) / 3));
+      }
       Files.writeString(dir.resolve("node.json"), config.encodePrettily());
       return config;
     } catch (IOException e) {
