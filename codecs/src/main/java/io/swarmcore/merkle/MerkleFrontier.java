@@ -31,8 +31,12 @@ public final class MerkleFrontier {
   public static MerkleFrontier of(long size, List<byte[]> subtreeHashes) {
     if (size < 0 || Long.bitCount(size) != subtreeHashes.size()) {
       throw new IllegalArgumentException(
-          "a tree of " + size + " leaves has " + Long.bitCount(Math.max(size, 0))
-              + " perfect subtrees, got " + subtreeHashes.size());
+          "a tree of "
+              + size
+              + " leaves has "
+              + Long.bitCount(Math.max(size, 0))
+              + " perfect subtrees, got "
+              + subtreeHashes.size());
     }
     return new MerkleFrontier(size, List.copyOf(subtreeHashes));
   }
