@@ -64,9 +64,10 @@ public final class PbftVerticle extends VerticleBase {
       long baseTimeoutMs,
       long maxTimeoutMs,
       Batcher.Limits blockLimits,
-      int verifyThreads) {
+      int verifyThreads,
+      long commitGraceMs) {
     public static Settings defaults() {
-      return new Settings(16, 64, 2_000, 30_000, new Batcher.Limits(2_000, 4L << 20, 5), 2);
+      return new Settings(16, 64, 2_000, 30_000, new Batcher.Limits(2_000, 4L << 20, 5), 2, 20);
     }
   }
 
@@ -150,7 +151,8 @@ public final class PbftVerticle extends VerticleBase {
                           settings.window(),
                           new Checkpoints.Stable<>(-1, genesis, List.of())),
                       new ProgressTimer(settings.baseTimeoutMs(), settings.maxTimeoutMs()),
-                      new Replica.Start(0, size - 1, tipHash));
+                      new Replica.Start(0, size - 1, tipHash),
+                      settings.commitGraceMs());
               vertx
                   .eventBus()
                   .consumer(

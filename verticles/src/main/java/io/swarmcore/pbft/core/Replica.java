@@ -51,6 +51,7 @@ public final class Replica<B, P> {
   private final ProgressTimer timer;
   private final ViewChangeCheck<B, P> viewChangeCheck;
   private final ReproposalRule<B> rule;
+  private final long commitGrace;
   private final Verifier<B, P> verifier;
 
   private long view;
@@ -67,6 +68,8 @@ public final class Replica<B, P> {
   private final TreeMap<Long, B> accepted = new TreeMap<>();
   private final TreeMap<Long, B> awaitingParent = new TreeMap<>();
   private final TreeMap<Long, ByteString> extendable = new TreeMap<>();
+  // Prepared sequences holding their COMMIT for the fast quorum, and until when.
+  private final TreeMap<Long, Long> commitDue = new TreeMap<>();
   private final EarlyMessages<Function<Replica<B, P>, List<ReplicaOutput<B, P>>>> early;
   private NewView<B, P> installedNewView;
 
@@ -87,6 +90,7 @@ public final class Replica<B, P> {
   public record Ports<B, P>(
       Leaders leaders, Blocks<B> blocks, Signer<P> signer, Verifier<B, P> verifier) {}
 
+  /** A replica that sends COMMIT as soon as it is prepared. */
   public Replica(
       Quorums quorums,
       int self,
@@ -94,6 +98,22 @@ public final class Replica<B, P> {
       Checkpoints<P> checkpoints,
       ProgressTimer timer,
       Start start) {
+    this(quorums, self, ports, checkpoints, timer, start, 0);
+  }
+
+  /**
+   * @param commitGrace logical time a prepared replica waits for the fast quorum before sending
+   *     COMMIT (0: at once). Both paths stay safe either way; the grace keeps the commit path from
+   *     overtaking a fast path that is only a little late (SBFT waits the same way).
+   */
+  public Replica(
+      Quorums quorums,
+      int self,
+      Ports<B, P> ports,
+      Checkpoints<P> checkpoints,
+      ProgressTimer timer,
+      Start start,
+      long commitGrace) {
     if (self < 0 || self >= quorums.validators()) {
       throw new IllegalArgumentException(
           "replica index " + self + " is not one of " + quorums.validators() + " validators");
@@ -113,6 +133,10 @@ public final class Replica<B, P> {
             checkpoints.stable(),
             checkpoints.highWatermark() - checkpoints.lowWatermark());
     this.rule = new ReproposalRule<>(quorums, ports.blocks());
+    if (commitGrace < 0) {
+      throw new IllegalArgumentException("commit grace must be ≥ 0, got " + commitGrace);
+    }
+    this.commitGrace = commitGrace;
     this.verifier = ports.verifier();
     // A PRE-PREPARE, PREPARE and COMMIT per sequence of the window, and some slack.
     this.early =
@@ -201,6 +225,7 @@ public final class Replica<B, P> {
   public List<ReplicaOutput<B, P>> onTick(long time) {
     List<ReplicaOutput<B, P>> out = new ArrayList<>();
     now = Math.max(now, time);
+    sendDueCommits(out);
     if (timer.tick(now)) {
       out.add(new ReplicaOutput.CatchUp<>(deliveredSequence));
       if (ownCheckpoint != null && ownCheckpoint.sequence() > checkpoints.lowWatermark()) {
@@ -584,6 +609,7 @@ public final class Replica<B, P> {
   }
 
   private void clearViewState() {
+    commitDue.clear();
     slots.clear();
     accepted.clear();
     awaitingParent.clear();
@@ -608,6 +634,7 @@ public final class Replica<B, P> {
   private void trimSettled() {
     long settled = settledSequence();
     slots.headMap(settled, true).clear();
+    commitDue.headMap(settled, true).clear();
     accepted.headMap(settled, false).clear();
     extendable.headMap(settled, false).clear();
     awaitingParent.headMap(settled, true).clear();
@@ -704,7 +731,28 @@ public final class Replica<B, P> {
   }
 
   private Slot<P> slot(long sequence) {
-    return slots.computeIfAbsent(sequence, s -> new Slot<>(quorums));
+    return slots.computeIfAbsent(sequence, s -> new Slot<>(quorums, commitGrace > 0));
+  }
+
+  /** Prepared slots whose grace for the fast quorum is over send their COMMIT now. */
+  private void sendDueCommits(List<ReplicaOutput<B, P>> out) {
+    if (changingView) {
+      return;
+    }
+    List<Long> due = new ArrayList<>();
+    commitDue.forEach(
+        (sequence, at) -> {
+          if (at <= now) {
+            due.add(sequence);
+          }
+        });
+    for (long sequence : due) {
+      commitDue.remove(sequence);
+      Slot<P> slot = slots.get(sequence);
+      if (slot != null) {
+        apply(sequence, slot.commitNow(), out);
+      }
+    }
   }
 
   private void apply(long sequence, List<Slot.Step> steps, List<ReplicaOutput<B, P>> out) {
@@ -714,11 +762,16 @@ public final class Replica<B, P> {
         history.sentPrepare(view, sequence, accepted.get(sequence));
         out.add(new SendPrepare<>(view, sequence, prepare.digest(), proof));
         apply(sequence, slot(sequence).prepare(self, prepare.digest(), proof), out);
-      } else if (step instanceof Slot.SendCommit commit) {
+      } else if (step instanceof Slot.Prepared prepared) {
         history.prepared(view, sequence, accepted.get(sequence), slot(sequence).preparedProofs());
+        if (commitGrace > 0) {
+          commitDue.put(sequence, now + commitGrace);
+        }
+        markExtendable(sequence, prepared.digest(), out);
+      } else if (step instanceof Slot.SendCommit commit) {
+        commitDue.remove(sequence);
         P proof = signer.commit(view, sequence, commit.digest());
         out.add(new SendCommit<>(view, sequence, commit.digest(), proof));
-        markExtendable(sequence, commit.digest(), out);
         apply(sequence, slot(sequence).commit(self, commit.digest(), proof), out);
       } else if (step instanceof Slot.Finalized<?> finalized) {
         if (sequence > deliveredSequence) {
@@ -784,6 +837,12 @@ public final class Replica<B, P> {
       timer.stop();
     }
     OptionalLong deadline = timer.deadline();
+    if (!commitDue.isEmpty()) {
+      long firstCommit = commitDue.values().stream().mapToLong(Long::longValue).min().getAsLong();
+      if (deadline.isEmpty() || firstCommit < deadline.getAsLong()) {
+        deadline = OptionalLong.of(firstCommit);
+      }
+    }
     if (!deadline.equals(requestedTick)) {
       requestedTick = deadline;
       out.add(deadline.isPresent() ? new SetTimer<>(deadline.getAsLong()) : new CancelTimer<>());

@@ -20,7 +20,13 @@ public final class Slot<P> {
   /** The proposal was accepted: send PREPARE for it (once per slot). */
   public record SendPrepare(ByteString digest) implements Step {}
 
-  /** A slow quorum of PREPAREs matches the proposal: send COMMIT for it (once). */
+  /**
+   * A slow quorum of PREPAREs matches the proposal: the slot is prepared (its certificate is {@link
+   * #preparedProofs()}). COMMIT follows at once, or after a grace for the fast path.
+   */
+  public record Prepared(ByteString digest) implements Step {}
+
+  /** Send COMMIT for the prepared proposal (once). */
   public record SendCommit(ByteString digest) implements Step {}
 
   /** The block is final, on the given path, with the votes that prove it. */
@@ -43,10 +49,21 @@ public final class Slot<P> {
   private final VoteTally<P> commits = new VoteTally<>();
   private ByteString proposal;
   private boolean prepared;
+  private boolean commitSent;
+  private final boolean holdCommit;
   private Path finalizedBy;
 
   public Slot(Quorums quorums) {
+    this(quorums, false);
+  }
+
+  /**
+   * @param holdCommit whether a prepared slot waits for {@link #commitNow()} before sending COMMIT
+   *     (a grace for the fast quorum); COMMIT goes out at once when the slot finalizes fast
+   */
+  public Slot(Quorums quorums, boolean holdCommit) {
     this.quorums = quorums;
+    this.holdCommit = holdCommit && quorums.fastPathEnabled();
   }
 
   /** The leader's PRE-PREPARE for this slot, already checked for view, window and validity. */
@@ -86,19 +103,40 @@ public final class Slot<P> {
       return;
     }
     int prepareVotes = prepares.votesFor(proposal);
-    // COMMIT goes out even when the fast path is about to finish: replicas that see fewer
-    // PREPAREs rely on it to finish on the slow path.
+    boolean fast = quorums.fastPathEnabled() && prepareVotes >= quorums.fastQuorum();
     if (!prepared && prepareVotes >= quorums.slowQuorum()) {
       prepared = true;
-      steps.add(new SendCommit(proposal));
+      steps.add(new Prepared(proposal));
+      if (!holdCommit || fast) {
+        sendCommit(steps);
+      }
     }
-    if (quorums.fastPathEnabled() && prepareVotes >= quorums.fastQuorum()) {
+    if (fast) {
+      // COMMIT goes out even when the fast path finishes here: replicas that see fewer PREPAREs
+      // rely on it to finish on the slow path.
+      sendCommit(steps);
       finalizedBy = Path.FAST;
       steps.add(new Finalized<>(proposal, Path.FAST, prepares.proofsFor(proposal)));
     } else if (commits.votesFor(proposal) >= quorums.slowQuorum()) {
       finalizedBy = Path.COMMIT;
       steps.add(new Finalized<>(proposal, Path.COMMIT, commits.proofsFor(proposal)));
     }
+  }
+
+  private void sendCommit(List<Step> steps) {
+    if (!commitSent) {
+      commitSent = true;
+      steps.add(new SendCommit(proposal));
+    }
+  }
+
+  /** The grace for the fast quorum is over: send COMMIT if prepared and not sent yet. */
+  public List<Step> commitNow() {
+    List<Step> steps = new ArrayList<>();
+    if (prepared && finalizedBy == null) {
+      sendCommit(steps);
+    }
+    return steps;
   }
 
   public Optional<ByteString> proposal() {

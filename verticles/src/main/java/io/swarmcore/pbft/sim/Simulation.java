@@ -36,6 +36,10 @@ public final class Simulation {
   static final long BASE_TIMEOUT = 100;
 
   static final long MAX_TIMEOUT = 1_600;
+
+  /** How long a prepared replica waits for the fast quorum before COMMIT: one maximum delay. */
+  static final long COMMIT_GRACE = 10;
+
   private static final long FETCH_DELAY = 30;
   private static final int TRACE_LINES = 40;
 
@@ -165,7 +169,8 @@ public final class Simulation {
             config.window(),
             new Checkpoints.Stable<>(0, SimBlock.GENESIS, List.of())),
         new ProgressTimer(BASE_TIMEOUT, MAX_TIMEOUT),
-        new Replica.Start(0, 0, SimBlock.GENESIS));
+        new Replica.Start(0, 0, SimBlock.GENESIS),
+        COMMIT_GRACE);
   }
 
   private ScheduleResult play() {

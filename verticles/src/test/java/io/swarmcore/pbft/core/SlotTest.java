@@ -7,6 +7,7 @@ import io.swarmcore.pbft.core.Slot.ConflictingVote;
 import io.swarmcore.pbft.core.Slot.Equivocation;
 import io.swarmcore.pbft.core.Slot.Finalized;
 import io.swarmcore.pbft.core.Slot.Path;
+import io.swarmcore.pbft.core.Slot.Prepared;
 import io.swarmcore.pbft.core.Slot.SendCommit;
 import io.swarmcore.pbft.core.Slot.SendPrepare;
 import io.swarmcore.pbft.core.Slot.Step;
@@ -36,7 +37,9 @@ class SlotTest {
 
     assertThat(steps)
         .containsExactly(
-            new SendCommit(D), new Finalized<>(D, Path.FAST, List.of("p0", "p1", "p2", "p3")));
+            new Prepared(D),
+            new SendCommit(D),
+            new Finalized<>(D, Path.FAST, List.of("p0", "p1", "p2", "p3")));
     assertThat(slot.finalizedBy()).contains(Path.FAST);
   }
 
@@ -45,7 +48,7 @@ class SlotTest {
     Slot<String> slot = new Slot<>(Quorums.of(4, 1));
     slot.propose(D);
 
-    assertThat(prepareFrom(slot, 0, 1, 2)).containsExactly(new SendCommit(D));
+    assertThat(prepareFrom(slot, 0, 1, 2)).containsExactly(new Prepared(D), new SendCommit(D));
     slot.commit(0, D, "c0");
     slot.commit(1, D, "c1");
     List<Step> steps = slot.commit(2, D, "c2");
@@ -62,6 +65,7 @@ class SlotTest {
     assertThat(slot.propose(D))
         .containsExactly(
             new SendPrepare(D),
+            new Prepared(D),
             new SendCommit(D),
             new Finalized<>(D, Path.FAST, List.of("p0", "p1", "p2", "p3")));
   }
@@ -82,7 +86,7 @@ class SlotTest {
     Slot<String> slot = new Slot<>(Quorums.configure(4, 1, false, Optional.empty()));
     slot.propose(D);
 
-    assertThat(prepareFrom(slot, 0, 1, 2, 3)).containsExactly(new SendCommit(D));
+    assertThat(prepareFrom(slot, 0, 1, 2, 3)).containsExactly(new Prepared(D), new SendCommit(D));
     assertThat(slot.finalizedBy()).isEmpty();
   }
 
@@ -106,7 +110,28 @@ class SlotTest {
     assertThat(slot.prepare(3, D, "p3-again")).isEmpty();
     assertThat(prepareFrom(slot, 0, 1, 2))
         .containsExactly(
+            new Prepared(D),
+            new SendCommit(D),
+            new Finalized<>(D, Path.FAST, List.of("p0", "p1", "p2", "p3")));
+  }
+
+  @Test
+  void withAGraceAPreparedSlotHoldsItsCommitUntilToldOrFinalizedFast() {
+    Slot<String> held = new Slot<>(Quorums.of(4, 1), true);
+    held.propose(D);
+
+    assertThat(prepareFrom(held, 0, 1, 2)).containsExactly(new Prepared(D));
+    assertThat(held.commitNow()).containsExactly(new SendCommit(D));
+    assertThat(held.commitNow()).as("once").isEmpty();
+
+    Slot<String> fast = new Slot<>(Quorums.of(4, 1), true);
+    fast.propose(D);
+    prepareFrom(fast, 0, 1, 2);
+    assertThat(fast.prepare(3, D, "p3"))
+        .as("the fast quorum arrives within the grace: COMMIT still goes out, for the others")
+        .containsExactly(
             new SendCommit(D), new Finalized<>(D, Path.FAST, List.of("p0", "p1", "p2", "p3")));
+    assertThat(fast.commitNow()).isEmpty();
   }
 
   @Test
