@@ -30,6 +30,7 @@ import io.swarmcore.pbft.wire.EnvelopeVerifier;
 import io.swarmcore.pbft.wire.LedgerRoots;
 import io.swarmcore.pbft.wire.NodeBlock;
 import io.swarmcore.pbft.wire.ValidatorKeys;
+import io.swarmcore.storage.core.BlockLimits;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -84,7 +85,13 @@ public final class PbftVerticle extends VerticleBase {
   private WorkerExecutor verifiers;
   private long timer = -1;
   private long pollTimer = -1;
+  private static final int MAX_VERIFYING = 10_000;
+
   private boolean proposing;
+  private boolean halted;
+  private int verifying;
+  private long overloaded;
+  private int heldCount;
   private final java.util.Map<ByteString, List<ConsensusWire.Inbound>> held =
       new java.util.HashMap<>();
   private Future<?> storing = Future.succeededFuture();
@@ -134,7 +141,9 @@ public final class PbftVerticle extends VerticleBase {
                       : ByteString.copyFrom(HEX.parseHex(tip.getString("tipHash")));
               List<byte[]> subtrees = new ArrayList<>();
               tip.getJsonArray("subtrees").forEach(h -> subtrees.add(HEX.parseHex((String) h)));
-              roots = new LedgerRoots(tipHash, MerkleFrontier.of(size, subtrees));
+              roots =
+                  new LedgerRoots(
+                      tipHash, size - 1, MerkleFrontier.of(size, subtrees), settings.window());
               ByteString genesis = ByteString.copyFrom(LedgerHashes.noParent());
               replica =
                   new Replica<>(
@@ -153,13 +162,14 @@ public final class PbftVerticle extends VerticleBase {
                       new ProgressTimer(settings.baseTimeoutMs(), settings.maxTimeoutMs()),
                       new Replica.Start(0, size - 1, tipHash),
                       settings.commitGraceMs());
-              vertx
-                  .eventBus()
-                  .consumer(
-                      address(selfId, "inbox"),
-                      InboundMessages.guarded(
-                          SignedEnvelope.class, (m, e) -> inbound(e), r -> rejected++));
-              vertx.eventBus().consumer(address(selfId, "status"), this::status);
+              var inbox =
+                  vertx
+                      .eventBus()
+                      .consumer(
+                          address(selfId, "inbox"),
+                          InboundMessages.guarded(
+                              SignedEnvelope.class, (m, e) -> inbound(e), r -> rejected++));
+              var status = vertx.eventBus().consumer(address(selfId, "status"), this::status);
               pollTimer =
                   vertx.setPeriodic(
                       Math.max(1, settings.blockLimits().maxDelay()), id -> pollMempool());
@@ -169,7 +179,8 @@ public final class PbftVerticle extends VerticleBase {
                   size,
                   self,
                   validators.size());
-              return Future.succeededFuture();
+              // The cluster-wide registrations must be known before the node counts as started.
+              return Future.all(inbox.completion(), status.completion());
             });
   }
 
@@ -184,10 +195,22 @@ public final class PbftVerticle extends VerticleBase {
     return System.nanoTime() / 1_000_000;
   }
 
-  /** Verifies off the event loop, in a bounded pool; hands the call to the replica after. */
+  /**
+   * Verifies off the event loop, in a pool with a bounded queue (a flood is dropped and counted,
+   * not queued without end); hands the call to the replica after.
+   */
   private void inbound(SignedEnvelope envelope) {
+    if (halted) {
+      return;
+    }
+    if (verifying >= MAX_VERIFYING) {
+      overloaded++;
+      return;
+    }
+    verifying++;
     verifiers
         .executeBlocking(() -> wire.decode(envelope), false)
+        .onComplete(done -> verifying--)
         .onSuccess(
             call -> {
               if (call.type() == MessageType.MESSAGE_TYPE_PRE_PREPARE) {
@@ -195,6 +218,8 @@ public final class PbftVerticle extends VerticleBase {
               } else {
                 call.blocks().forEach(roots::saw);
                 input(call.call());
+                // Proposals that waited for one of these blocks as their parent can be judged.
+                call.blocks().forEach(block -> releaseChildren(block.hash()));
               }
             })
         .onFailure(
@@ -216,14 +241,16 @@ public final class PbftVerticle extends VerticleBase {
   private void checkedProposal(NodeBlock block, ConsensusWire.Inbound call) {
     Optional<ByteString> expectedRoot = roots.rootAfter(block.parentHash());
     if (expectedRoot.isEmpty()) {
-      if (held.size() < settings.window()) {
+      if (heldCount < settings.window()) {
         held.computeIfAbsent(block.parentHash(), p -> new ArrayList<>()).add(call);
+        heldCount++;
       } else {
         rejected++;
       }
       return;
     }
-    String problem = blockProblem(block, expectedRoot.get());
+    String problem =
+        blockProblem(block, expectedRoot.get(), roots.transactionsDownFrom(block.parentHash()));
     if (problem != null) {
       rejected++;
       LOG.debug("proposal {} refused: {}", block.height(), problem);
@@ -231,25 +258,45 @@ public final class PbftVerticle extends VerticleBase {
     }
     roots.saw(block);
     input(call.call());
-    List<ConsensusWire.Inbound> children = held.remove(block.hash());
+    releaseChildren(block.hash());
+  }
+
+  private void releaseChildren(ByteString parent) {
+    List<ConsensusWire.Inbound> children = held.remove(parent);
     if (children != null) {
+      heldCount -= children.size();
       children.forEach(child -> checkedProposal(child.blocks().get(0), child));
     }
   }
 
-  private static String blockProblem(NodeBlock block, ByteString expectedRoot) {
+  /**
+   * Storage's rules for a block where it stands (docs/CONSENSUS-NODE.md), so that nothing the
+   * replicas finalize can be refused by storage. Header against body was checked on decoding.
+   */
+  static String blockProblem(
+      NodeBlock block, ByteString expectedRoot, java.util.Set<ByteString> onTheChainBelow) {
+    BlockLimits limits = BlockLimits.DEFAULT;
     try {
       BlockHeader header = BlockHeader.parseFrom(block.block().getHeader());
-      List<byte[]> txHashes = new ArrayList<>();
-      for (ByteString tx : block.block().getTransactionsList()) {
-        txHashes.add(LedgerHashes.transaction(tx));
-      }
-      if (header.getTxCount() != block.block().getTransactionsCount()
-          || !header.getTxRoot().equals(ByteString.copyFrom(LedgerHashes.txRoot(txHashes)))) {
-        return "transaction root or count does not match";
-      }
       if (!expectedRoot.equals(header.getLedgerRoot())) {
         return "ledger root does not extend its parent";
+      }
+      if (!header.getVrfSeedProof().isEmpty()) {
+        return "a seed proof outside an epoch boundary (epochs do not change yet)";
+      }
+      if (block.block().getSerializedSize() > limits.maxBlockBytes()
+          || block.block().getTransactionsCount() > limits.maxTransactions()) {
+        return "block over the size or transaction limits";
+      }
+      java.util.Set<ByteString> inBlock = new java.util.HashSet<>();
+      for (ByteString tx : block.block().getTransactionsList()) {
+        if (tx.size() > limits.maxTransactionBytes()) {
+          return "a transaction over " + limits.maxTransactionBytes() + " bytes";
+        }
+        ByteString hash = ByteString.copyFrom(LedgerHashes.transaction(tx));
+        if (!inBlock.add(hash) || onTheChainBelow.contains(hash)) {
+          return "a transaction twice";
+        }
       }
       return null;
     } catch (Exception e) {
@@ -262,11 +309,17 @@ public final class PbftVerticle extends VerticleBase {
       java.util.function.Function<
               Replica<NodeBlock, SignedEnvelope>, List<ReplicaOutput<NodeBlock, SignedEnvelope>>>
           call) {
+    if (halted) {
+      return;
+    }
     step(replica.onTick(now()));
     step(call.apply(replica));
   }
 
   private void step(List<ReplicaOutput<NodeBlock, SignedEnvelope>> outputs) {
+    if (halted) {
+      return;
+    }
     for (ReplicaOutput<NodeBlock, SignedEnvelope> output : outputs) {
       Optional<SignedEnvelope> envelope = wire.encode(output);
       if (envelope.isPresent()) {
@@ -279,6 +332,8 @@ public final class PbftVerticle extends VerticleBase {
       } else if (output instanceof ReplicaOutput.CancelTimer<NodeBlock, SignedEnvelope>) {
         vertx.cancelTimer(timer);
       } else if (output instanceof ReplicaOutput.ViewInstalled<NodeBlock, SignedEnvelope> v) {
+        held.clear(); // proposals of the old view are refused now anyway
+        heldCount = 0;
         LOG.info(
             "node {} entered view {} (leader {})", selfId, v.view(), validators.idOf(v.leader()));
       } else if (output instanceof ReplicaOutput.Rejected<NodeBlock, SignedEnvelope> r) {
@@ -311,33 +366,45 @@ public final class PbftVerticle extends VerticleBase {
             .setCertificate(certificate(finalized))
             .build();
     storing =
-        storing
-            .transform(
-                ignored ->
-                    vertx.eventBus().request(StorageVerticle.address(selfId, "append"), block))
-            .onSuccess(
-                stored -> {
-                  finalizedBlocks++;
-                  if (finalized.path() == Slot.Path.FAST) {
-                    fastBlocks++;
-                  }
-                  roots.finalized(finalized.block());
-                  input(r -> r.onStored(finalized.sequence(), finalized.block().hash()));
-                  JsonArray hashes = new JsonArray();
-                  finalized
-                      .block()
-                      .block()
-                      .getTransactionsList()
-                      .forEach(tx -> hashes.add(HEX.formatHex(LedgerHashes.transaction(tx))));
-                  vertx.eventBus().request(MempoolVerticle.address(selfId, "finalized"), hashes);
-                })
-            .onFailure(
-                failure ->
-                    LOG.error(
-                        "node {} could not store final block {}: {}",
-                        selfId,
-                        finalized.sequence(),
-                        failure.getMessage()));
+        storing.compose(
+            ignored ->
+                vertx
+                    .eventBus()
+                    .<JsonObject>request(
+                        StorageVerticle.address(selfId, "append"),
+                        block,
+                        new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(120_000))
+                    .onSuccess(stored -> stored(finalized))
+                    .onFailure(
+                        failure -> {
+                          // Never append past a block that is not stored: stop and say so.
+                          halted = true;
+                          vertx.cancelTimer(timer);
+                          LOG.error(
+                              "node {} could not store final block {} and stops consensus: {}",
+                              selfId,
+                              finalized.sequence(),
+                              failure.getMessage());
+                        }));
+  }
+
+  private void stored(ReplicaOutput.Finalize<NodeBlock, SignedEnvelope> finalized) {
+    finalizedBlocks++;
+    if (finalized.path() == Slot.Path.FAST) {
+      fastBlocks++;
+    }
+    roots.finalized(finalized.block());
+    // The mempool drops the block's transactions before the leader may cut another block.
+    JsonArray hashes = new JsonArray();
+    finalized
+        .block()
+        .block()
+        .getTransactionsList()
+        .forEach(tx -> hashes.add(HEX.formatHex(LedgerHashes.transaction(tx))));
+    vertx
+        .eventBus()
+        .request(MempoolVerticle.address(selfId, "finalized"), hashes)
+        .onComplete(done -> input(r -> r.onStored(finalized.sequence(), finalized.block().hash())));
   }
 
   private Certificate certificate(ReplicaOutput.Finalize<NodeBlock, SignedEnvelope> finalized) {
@@ -414,7 +481,17 @@ public final class PbftVerticle extends VerticleBase {
                 vertx.eventBus().request(MempoolVerticle.address(selfId, "unproposed"), hashes);
                 return;
               }
-              List<ByteString> txs = reply.result().body().getTransactionsList();
+              // Transactions already in the blocks below (a new leader's mempool still holds the
+              // previous leader's in-flight ones) are left out: they become final with those.
+              java.util.Set<ByteString> below = roots.transactionsDownFrom(parent.get());
+              List<ByteString> txs =
+                  reply.result().body().getTransactionsList().stream()
+                      .filter(
+                          tx -> !below.contains(ByteString.copyFrom(LedgerHashes.transaction(tx))))
+                      .toList();
+              if (txs.isEmpty()) {
+                return;
+              }
               List<byte[]> txHashes = txs.stream().map(LedgerHashes::transaction).toList();
               BlockHeader header =
                   BlockHeader.newBuilder()
@@ -446,6 +523,8 @@ public final class PbftVerticle extends VerticleBase {
             .put("height", replica.deliveredSequence() + 1)
             .put("finalized", finalizedBlocks)
             .put("fastPath", fastBlocks)
-            .put("rejected", rejected));
+            .put("rejected", rejected)
+            .put("overloaded", overloaded)
+            .put("halted", halted));
   }
 }

@@ -79,26 +79,26 @@ public final class ConsensusWire {
         PrePrepare m = parse(payload, PrePrepare.parser(), type);
         long view = nonNegative(m.getView(), "view");
         long sequence = nonNegative(m.getSequence(), "sequence");
-        NodeBlock block = NodeBlock.of(m.getBlock());
+        NodeBlock block = atHeight(NodeBlock.of(m.getBlock()), sequence);
         return new Inbound(
             sender, type, r -> r.onPrePrepare(sender, view, sequence, block), List.of(block));
       }
       case MESSAGE_TYPE_PREPARE -> {
-        Prepare m = parse(payload, Prepare.parser(), type);
+        Prepare m = canonical(parse(payload, Prepare.parser(), type), payload, type);
         long view = nonNegative(m.getView(), "view");
         long sequence = nonNegative(m.getSequence(), "sequence");
         ByteString hash = hash(m.getBlockHash(), "block_hash");
         return new Inbound(sender, type, r -> r.onPrepare(sender, view, sequence, hash, envelope));
       }
       case MESSAGE_TYPE_COMMIT -> {
-        Commit m = parse(payload, Commit.parser(), type);
+        Commit m = canonical(parse(payload, Commit.parser(), type), payload, type);
         long view = nonNegative(m.getView(), "view");
         long sequence = nonNegative(m.getSequence(), "sequence");
         ByteString hash = hash(m.getBlockHash(), "block_hash");
         return new Inbound(sender, type, r -> r.onCommit(sender, view, sequence, hash, envelope));
       }
       case MESSAGE_TYPE_CHECKPOINT -> {
-        Checkpoint m = parse(payload, Checkpoint.parser(), type);
+        Checkpoint m = canonical(parse(payload, Checkpoint.parser(), type), payload, type);
         long sequence = nonNegative(m.getSequence(), "sequence");
         ByteString hash = hash(m.getBlockHash(), "block_hash");
         return new Inbound(sender, type, r -> r.onCheckpoint(sender, sequence, hash, envelope));
@@ -221,20 +221,22 @@ public final class ConsensusWire {
             MessageType.MESSAGE_TYPE_VIEW_CHANGE);
     List<ViewChange.Prepared<NodeBlock, SignedEnvelope>> prepared = new ArrayList<>();
     for (PreparedCertificate p : m.getPreparedList()) {
+      long sequence = nonNegative(p.getSequence(), "prepared sequence");
       prepared.add(
           new ViewChange.Prepared<>(
               nonNegative(p.getView(), "prepared view"),
-              nonNegative(p.getSequence(), "prepared sequence"),
-              NodeBlock.of(p.getBlock()),
+              sequence,
+              atHeight(NodeBlock.of(p.getBlock()), sequence),
               p.getPreparesList()));
     }
     List<ViewChange.Sent<NodeBlock>> sent = new ArrayList<>();
     for (SentPrepare s : m.getSentPreparesList()) {
+      long sequence = nonNegative(s.getSequence(), "sent sequence");
       sent.add(
           new ViewChange.Sent<>(
               nonNegative(s.getView(), "sent view"),
-              nonNegative(s.getSequence(), "sent sequence"),
-              NodeBlock.of(s.getBlock())));
+              sequence,
+              atHeight(NodeBlock.of(s.getBlock()), sequence)));
     }
     return new ViewChange<>(
         nonNegative(m.getNewView(), "new_view"),
@@ -273,6 +275,26 @@ public final class ConsensusWire {
     } catch (InvalidProtocolBufferException e) {
       throw malformed(type + " payload does not parse: " + e.getMessage());
     }
+  }
+
+  /** A block named at a sequence must have that height (sequence = height). */
+  static NodeBlock atHeight(NodeBlock block, long sequence) {
+    if (block.height() != sequence) {
+      throw malformed("block of height " + block.height() + " named at sequence " + sequence);
+    }
+    return block;
+  }
+
+  /**
+   * Votes must be in canonical encoding: certificates keep only (signer, signature), and whoever
+   * checks one rebuilds the payload from the fields.
+   */
+  static <T extends com.google.protobuf.MessageLite> T canonical(
+      T message, ByteString payload, MessageType type) {
+    if (!message.toByteString().equals(payload)) {
+      throw malformed(type + " payload is not in canonical encoding");
+    }
+    return message;
   }
 
   /** uint64 fields arrive as Java longs; values of 2^63 and above read as negative. */

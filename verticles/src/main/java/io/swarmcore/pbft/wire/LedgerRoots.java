@@ -16,23 +16,62 @@ import java.util.Optional;
 public final class LedgerRoots {
   private final Map<ByteString, NodeBlock> seen = new HashMap<>();
   private final Map<ByteString, MerkleFrontier> after = new HashMap<>();
+  private final long window;
   private ByteString finalHash;
+  private long finalHeight;
   private MerkleFrontier finalFrontier;
 
-  /** Starts from the final tip: its header hash (32 zero bytes for an empty ledger). */
-  public LedgerRoots(ByteString finalHash, MerkleFrontier finalFrontier) {
+  /**
+   * Starts from the final tip: its header hash (32 zero bytes for an empty ledger) and height (-1
+   * for an empty ledger). Only blocks within {@code window} heights above it are kept.
+   */
+  public LedgerRoots(
+      ByteString finalHash, long finalHeight, MerkleFrontier finalFrontier, long window) {
     this.finalHash = finalHash;
+    this.finalHeight = finalHeight;
     this.finalFrontier = finalFrontier.copy();
+    this.window = window;
   }
 
+  /**
+   * Remembers a block above the final tip (within the window; at most a few windows' worth, so that
+   * blocks carried by hostile messages cannot grow this without bound).
+   */
   public void saw(NodeBlock block) {
+    if (block.height() <= finalHeight
+        || block.height() > finalHeight + window
+        || seen.size() >= 4 * window) {
+      return;
+    }
     seen.putIfAbsent(block.hash(), block);
+  }
+
+  /**
+   * Hashes of the transactions in the blocks from {@code hash} down to the final tip (exclusive):
+   * what a block extending {@code hash} must not carry again.
+   */
+  public java.util.Set<ByteString> transactionsDownFrom(ByteString hash) {
+    java.util.Set<ByteString> transactions = new java.util.HashSet<>();
+    ByteString current = hash;
+    for (long steps = 0; steps <= window && !current.equals(finalHash); steps++) {
+      NodeBlock block = seen.get(current);
+      if (block == null) {
+        break;
+      }
+      for (ByteString transaction : block.block().getTransactionsList()) {
+        transactions.add(
+            ByteString.copyFrom(io.swarmcore.codecs.LedgerHashes.transaction(transaction)));
+      }
+      current = block.parentHash();
+    }
+    return transactions;
   }
 
   /** The block at the tip is final and stored. */
   public void finalized(NodeBlock block) {
     MerkleFrontier next = frontierAfter(block.hash()).orElseGet(() -> extend(finalFrontier, block));
     finalHash = block.hash();
+    finalHeight = block.height();
     finalFrontier = next;
     seen.values().removeIf(b -> b.height() <= block.height());
     after.clear();
@@ -53,11 +92,14 @@ public final class LedgerRoots {
     if (block == null) {
       return Optional.empty();
     }
-    // Iterative over the (at most window-long) chain of parents not yet final.
+    // Iterative over the chain of parents not yet final, at most a window long.
     java.util.ArrayDeque<NodeBlock> chain = new java.util.ArrayDeque<>();
     MerkleFrontier base = null;
     NodeBlock current = block;
     while (base == null) {
+      if (chain.size() > window) {
+        return Optional.empty();
+      }
       chain.push(current);
       ByteString parent = current.parentHash();
       if (parent.equals(finalHash)) {

@@ -8,6 +8,8 @@ import io.swarmcore.codecs.RejectedMessageException;
 import io.swarmcore.codecs.proto.Block;
 import io.swarmcore.codecs.proto.BlockHeader;
 import io.swarmcore.pbft.core.ReplicaPorts;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A block as the node's replica handles it: the protobuf block with its header hash and parent hash
@@ -29,13 +31,31 @@ public record NodeBlock(Block block, ByteString hash, ByteString parentHash, lon
       };
 
   /**
-   * Reads a block from the network or the store.
+   * Reads a block from the network or the store. Votes sign the header hash only, so the header
+   * must describe the body: transaction count and root are checked here, for every block however it
+   * arrives (a proposal, or inside a VIEW-CHANGE).
    *
-   * @throws RejectedMessageException MALFORMED if its header does not parse
+   * @throws RejectedMessageException MALFORMED if its header does not parse or does not match
    */
   public static NodeBlock of(Block block) {
     try {
       BlockHeader header = BlockHeader.parseFrom(block.getHeader());
+      if (header.getTxCount() != block.getTransactionsCount()) {
+        throw new RejectedMessageException(
+            RejectCode.MALFORMED,
+            "block header counts "
+                + header.getTxCount()
+                + " transactions, the block carries "
+                + block.getTransactionsCount());
+      }
+      List<byte[]> hashes = new ArrayList<>();
+      for (ByteString transaction : block.getTransactionsList()) {
+        hashes.add(LedgerHashes.transaction(transaction));
+      }
+      if (!header.getTxRoot().equals(ByteString.copyFrom(LedgerHashes.txRoot(hashes)))) {
+        throw new RejectedMessageException(
+            RejectCode.MALFORMED, "block header's tx_root does not match its transactions");
+      }
       return new NodeBlock(
           block,
           ByteString.copyFrom(LedgerHashes.block(block)),

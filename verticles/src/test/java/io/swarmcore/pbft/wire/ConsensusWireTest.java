@@ -61,6 +61,7 @@ class ConsensusWireTest {
             .setHeight(height)
             .setParentHash(parent)
             .setProposer(proposer)
+            .setTxRoot(ByteString.copyFrom(LedgerHashes.txRoot(List.of())))
             .build();
     return NodeBlock.of(Block.newBuilder().setHeader(header.toByteString()).build());
   }
@@ -236,6 +237,39 @@ class ConsensusWireTest {
         () -> wire.decode(seal(2, MessageType.MESSAGE_TYPE_HELLO, new byte[0])),
         RejectCode.MALFORMED,
         "is not a consensus message");
+  }
+
+  @Test
+  void aBlockMustMatchItsHeaderAndItsSequenceAndVotesMustBeCanonical() {
+    ConsensusWire wire = wire(1);
+    NodeBlock honest = block(0, GENESIS, "node-0");
+    // The same header (so the same hash, which votes sign) with a transaction slipped in.
+    io.swarmcore.codecs.proto.Block swapped =
+        honest.block().toBuilder().addTransactions(ByteString.copyFromUtf8("extra")).build();
+    io.swarmcore.codecs.proto.PrePrepare tampered =
+        io.swarmcore.codecs.proto.PrePrepare.newBuilder()
+            .setView(0)
+            .setSequence(0)
+            .setBlock(swapped)
+            .build();
+    assertRejected(
+        () -> wire.decode(seal(0, MessageType.MESSAGE_TYPE_PRE_PREPARE, tampered.toByteArray())),
+        RejectCode.MALFORMED,
+        "counts 0 transactions, the block carries 1");
+
+    io.swarmcore.codecs.proto.PrePrepare elsewhere =
+        tampered.toBuilder().setBlock(honest.block()).setSequence(5).build();
+    assertRejected(
+        () -> wire.decode(seal(0, MessageType.MESSAGE_TYPE_PRE_PREPARE, elsewhere.toByteArray())),
+        RejectCode.MALFORMED,
+        "block of height 0 named at sequence 5");
+
+    // view 1 encoded as a two-byte varint: same fields, another encoding.
+    byte[] padded = {0x08, (byte) 0x81, 0x00, 0x10, 0x01};
+    assertRejected(
+        () -> wire.decode(seal(2, MessageType.MESSAGE_TYPE_PREPARE, padded)),
+        RejectCode.MALFORMED,
+        "not in canonical encoding");
   }
 
   @Test
