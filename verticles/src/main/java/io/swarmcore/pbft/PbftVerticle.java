@@ -68,7 +68,7 @@ public final class PbftVerticle extends VerticleBase {
       int verifyThreads,
       long commitGraceMs) {
     public static Settings defaults() {
-      return new Settings(16, 64, 2_000, 30_000, new Batcher.Limits(2_000, 4L << 20, 5), 2, 20);
+      return new Settings(16, 64, 2_000, 30_000, new Batcher.Limits(2_000, 4L << 20, 5), 2, 50);
     }
   }
 
@@ -113,6 +113,12 @@ public final class PbftVerticle extends VerticleBase {
     this.quorums = quorums;
     this.settings = settings;
   }
+
+  /**
+   * Where each node publishes the blocks it made final and stored: a {@code FinalizedBlock} with
+   * the header and certificate (transactions left out; fetch them from storage by height).
+   */
+  public static final String FINALIZED = "swarm.blocks.finalized";
 
   /** {@code swarm.pbft.<nodeId>.<verb>}. */
   public static String address(String nodeId, String verb) {
@@ -374,7 +380,7 @@ public final class PbftVerticle extends VerticleBase {
                         StorageVerticle.address(selfId, "append"),
                         block,
                         new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(120_000))
-                    .onSuccess(stored -> stored(finalized))
+                    .onSuccess(stored -> stored(finalized, block))
                     .onFailure(
                         failure -> {
                           // Never append past a block that is not stored: stop and say so.
@@ -388,7 +394,14 @@ public final class PbftVerticle extends VerticleBase {
                         }));
   }
 
-  private void stored(ReplicaOutput.Finalize<NodeBlock, SignedEnvelope> finalized) {
+  private void stored(
+      ReplicaOutput.Finalize<NodeBlock, SignedEnvelope> finalized, FinalizedBlock block) {
+    vertx
+        .eventBus()
+        .publish(
+            FINALIZED,
+            block.toBuilder().setBlock(block.getBlock().toBuilder().clearTransactions()).build(),
+            new io.vertx.core.eventbus.DeliveryOptions().addHeader("node", selfId));
     finalizedBlocks++;
     if (finalized.path() == Slot.Path.FAST) {
       fastBlocks++;

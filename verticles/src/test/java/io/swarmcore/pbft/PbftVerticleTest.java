@@ -131,6 +131,16 @@ class PbftVerticleTest {
   void fourValidatorsFinalizeEverySubmittedTransactionOnceInOneChain(
       Vertx vertx, VertxTestContext test) {
     Set<String> submitted = new HashSet<>();
+    List<FinalizedBlock> announced = new ArrayList<>();
+    vertx
+        .eventBus()
+        .<FinalizedBlock>consumer(
+            PbftVerticle.FINALIZED,
+            m -> {
+              if ("n2".equals(m.headers().get("node"))) {
+                announced.add(m.body());
+              }
+            });
     deployNodes(vertx)
         .compose(x -> submit(vertx, 0, TRANSACTIONS, submitted))
         .compose(x -> until(vertx, () -> mempoolsEmpty(vertx, 0)))
@@ -143,11 +153,22 @@ class PbftVerticleTest {
               test.verify(() -> assertThat(shares).anySatisfy(s -> assertThat(s).isPositive()));
               return chainOf(vertx, "n0");
             })
+        .compose(
+            chain ->
+                until(vertx, () -> Future.succeededFuture(announced.size() >= chain.size()))
+                    .map(chain))
         .onComplete(
             test.succeeding(
                 chain -> {
                   test.verify(
                       () -> {
+                        assertThat(announced)
+                            .as("each stored block announced once, header and certificate only")
+                            .hasSize(chain.size())
+                            .allSatisfy(
+                                b -> assertThat(b.getBlock().getTransactionsCount()).isZero());
+                        assertThat(announced.get(0).getCertificate())
+                            .isEqualTo(chain.get(0).getCertificate());
                         List<String> finalTxs = new ArrayList<>();
                         for (FinalizedBlock block : chain) {
                           block
