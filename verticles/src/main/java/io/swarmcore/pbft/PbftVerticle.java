@@ -408,16 +408,19 @@ public final class PbftVerticle extends VerticleBase {
     }
     roots.finalized(finalized.block());
     // The mempool drops the block's transactions before the leader may cut another block.
-    JsonArray hashes = new JsonArray();
-    finalized
-        .block()
-        .block()
-        .getTransactionsList()
-        .forEach(tx -> hashes.add(HEX.formatHex(LedgerHashes.transaction(tx))));
     vertx
         .eventBus()
-        .request(MempoolVerticle.address(selfId, "finalized"), hashes)
+        .request(
+            MempoolVerticle.address(selfId, "finalized"),
+            hashes(finalized.block().block().getTransactionsList()))
         .onComplete(done -> input(r -> r.onStored(finalized.sequence(), finalized.block().hash())));
+  }
+
+  /** Transaction hashes as the mempool's local addresses take them: a JSON array of hex. */
+  private static JsonArray hashes(List<ByteString> transactions) {
+    JsonArray hashes = new JsonArray();
+    transactions.forEach(tx -> hashes.add(HEX.formatHex(LedgerHashes.transaction(tx))));
+    return hashes;
   }
 
   private Certificate certificate(ReplicaOutput.Finalize<NodeBlock, SignedEnvelope> finalized) {
@@ -485,13 +488,11 @@ public final class PbftVerticle extends VerticleBase {
               if (!replica.nextProposalSequence().equals(sequence)
                   || !replica.proposalParent().equals(parent)) {
                 // The view or the chain moved while the mempool answered: give them back.
-                JsonArray hashes = new JsonArray();
-                reply
-                    .result()
-                    .body()
-                    .getTransactionsList()
-                    .forEach(tx -> hashes.add(HEX.formatHex(LedgerHashes.transaction(tx))));
-                vertx.eventBus().request(MempoolVerticle.address(selfId, "unproposed"), hashes);
+                vertx
+                    .eventBus()
+                    .request(
+                        MempoolVerticle.address(selfId, "unproposed"),
+                        hashes(reply.result().body().getTransactionsList()));
                 return;
               }
               // Transactions already in the blocks below (a new leader's mempool still holds the
