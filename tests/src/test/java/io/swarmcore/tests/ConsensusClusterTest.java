@@ -92,6 +92,12 @@ class ConsensusClusterTest {
       finalized += status.getLong("finalized");
       fast += status.getLong("fastPath");
     }
+    String metrics = cluster.node("node-b").get("/metrics").body();
+    assertThat(metrics)
+        .as("the node's /metrics reports consensus")
+        .contains("swarm_blocks_finalized")
+        .contains("swarm_blocks_fast_path")
+        .contains("swarm_consensus_height");
     LOG.info(
         "{} transactions final on 4 validators: {} blocks finalized, {} on the fast path",
         TRANSACTIONS,

@@ -119,7 +119,7 @@ public final class NodeVerticle extends VerticleBase {
             id -> vertx.deployVerticle(new PeerVerticle(config, key, peers, metrics, resilience)))
         .compose(
             id -> vertx.deployVerticle(new MempoolVerticle(config, validatorIds(config, election))))
-        .compose(id -> deployConsensus(config, key, election))
+        .compose(id -> deployConsensus(config, key, election, metrics))
         .compose(id -> vertx.deployVerticle(new HttpEndpointVerticle(config, health, resilience)));
   }
 
@@ -128,7 +128,7 @@ public final class NodeVerticle extends VerticleBase {
    * its signing run off the event loop. Without a genesis the node runs no consensus.
    */
   private Future<?> deployConsensus(
-      NodeConfig config, SigningKey key, Optional<ElectionState> election) {
+      NodeConfig config, SigningKey key, Optional<ElectionState> election, NodeMetrics metrics) {
     if (election.isEmpty()) {
       LOG.info("node {} has no genesis file: no consensus", config.nodeId());
       return Future.succeededFuture();
@@ -146,15 +146,35 @@ public final class NodeVerticle extends VerticleBase {
     // The schedule of the current epoch; epoch changes inside consensus are issue 7 work.
     java.util.function.LongToIntFunction leaderOf =
         view -> validators.indexOf(state.leader(state.current().epoch(), view).id()).orElseThrow();
-    return vertx.deployVerticle(
+    PbftVerticle consensus =
         new PbftVerticle(
             config.nodeId(),
             key,
             validators,
             leaderOf,
             config.consensus().quorums(),
-            PbftVerticle.Settings.defaults()),
-        new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
+            PbftVerticle.Settings.defaults());
+    metrics.gauge(
+        "swarm_consensus_height", "Blocks final at this node", () -> consensus.stats().height());
+    metrics.gauge("swarm_consensus_view", "Current view", () -> consensus.stats().view());
+    metrics.gauge(
+        "swarm_blocks_finalized",
+        "Blocks this node finalized and stored",
+        () -> consensus.stats().finalized());
+    metrics.gauge(
+        "swarm_blocks_fast_path",
+        "Of those, finalized on the fast path (share = this / swarm_blocks_finalized)",
+        () -> consensus.stats().fastPath());
+    metrics.gauge(
+        "swarm_consensus_refused",
+        "Consensus messages refused before or by the replica",
+        () -> consensus.stats().rejected());
+    metrics.gauge(
+        "swarm_consensus_overloaded",
+        "Consensus messages dropped because the verification queue was full",
+        () -> consensus.stats().overloaded());
+    return vertx.deployVerticle(
+        consensus, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
   }
 
   /** Every validator's node id: from the genesis, or only this node without one. */

@@ -90,14 +90,21 @@ public final class PbftVerticle extends VerticleBase {
   private boolean proposing;
   private boolean halted;
   private int verifying;
-  private long overloaded;
+  private final java.util.concurrent.atomic.AtomicLong overloaded =
+      new java.util.concurrent.atomic.AtomicLong();
   private int heldCount;
   private final java.util.Map<ByteString, List<ConsensusWire.Inbound>> held =
       new java.util.HashMap<>();
   private Future<?> storing = Future.succeededFuture();
-  private long finalizedBlocks;
-  private long fastBlocks;
-  private long rejected;
+  // Read by the metrics scrape from another thread.
+  private final java.util.concurrent.atomic.AtomicLong finalizedBlocks =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong fastBlocks =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong rejected =
+      new java.util.concurrent.atomic.AtomicLong();
+  private volatile long height;
+  private volatile long view;
 
   public PbftVerticle(
       String selfId,
@@ -119,6 +126,15 @@ public final class PbftVerticle extends VerticleBase {
    * the header and certificate (transactions left out; fetch them from storage by height).
    */
   public static final String FINALIZED = "swarm.blocks.finalized";
+
+  /** What the node's /metrics shows of consensus; safe to read from any thread. */
+  public record Stats(
+      long height, long view, long finalized, long fastPath, long rejected, long overloaded) {}
+
+  public Stats stats() {
+    return new Stats(
+        height, view, finalizedBlocks.get(), fastBlocks.get(), rejected.get(), overloaded.get());
+  }
 
   /** {@code swarm.pbft.<nodeId>.<verb>}. */
   public static String address(String nodeId, String verb) {
@@ -174,7 +190,9 @@ public final class PbftVerticle extends VerticleBase {
                       .consumer(
                           address(selfId, "inbox"),
                           InboundMessages.guarded(
-                              SignedEnvelope.class, (m, e) -> inbound(e), r -> rejected++));
+                              SignedEnvelope.class,
+                              (m, e) -> inbound(e),
+                              r -> rejected.incrementAndGet()));
               var status = vertx.eventBus().consumer(address(selfId, "status"), this::status);
               pollTimer =
                   vertx.setPeriodic(
@@ -210,7 +228,7 @@ public final class PbftVerticle extends VerticleBase {
       return;
     }
     if (verifying >= MAX_VERIFYING) {
-      overloaded++;
+      overloaded.incrementAndGet();
       return;
     }
     verifying++;
@@ -230,7 +248,7 @@ public final class PbftVerticle extends VerticleBase {
             })
         .onFailure(
             failure -> {
-              rejected++;
+              rejected.incrementAndGet();
               if (!(failure instanceof RejectedMessageException)) {
                 LOG.warn(
                     "consensus message from {} failed: {}",
@@ -251,14 +269,14 @@ public final class PbftVerticle extends VerticleBase {
         held.computeIfAbsent(block.parentHash(), p -> new ArrayList<>()).add(call);
         heldCount++;
       } else {
-        rejected++;
+        rejected.incrementAndGet();
       }
       return;
     }
     String problem =
         blockProblem(block, expectedRoot.get(), roots.transactionsDownFrom(block.parentHash()));
     if (problem != null) {
-      rejected++;
+      rejected.incrementAndGet();
       LOG.debug("proposal {} refused: {}", block.height(), problem);
       return;
     }
@@ -326,6 +344,8 @@ public final class PbftVerticle extends VerticleBase {
     if (halted) {
       return;
     }
+    height = replica.deliveredSequence() + 1;
+    view = replica.view();
     for (ReplicaOutput<NodeBlock, SignedEnvelope> output : outputs) {
       Optional<SignedEnvelope> envelope = wire.encode(output);
       if (envelope.isPresent()) {
@@ -343,7 +363,7 @@ public final class PbftVerticle extends VerticleBase {
         LOG.info(
             "node {} entered view {} (leader {})", selfId, v.view(), validators.idOf(v.leader()));
       } else if (output instanceof ReplicaOutput.Rejected<NodeBlock, SignedEnvelope> r) {
-        rejected++;
+        rejected.incrementAndGet();
         LOG.debug("refused from {}: {}", r.sender(), r.reason());
       } else if (output instanceof ReplicaOutput.Evidence<NodeBlock, SignedEnvelope> e) {
         LOG.warn("evidence against {}: {}", validators.idOf(e.validator()), e.what());
@@ -402,9 +422,9 @@ public final class PbftVerticle extends VerticleBase {
             FINALIZED,
             block.toBuilder().setBlock(block.getBlock().toBuilder().clearTransactions()).build(),
             new io.vertx.core.eventbus.DeliveryOptions().addHeader("node", selfId));
-    finalizedBlocks++;
+    finalizedBlocks.incrementAndGet();
     if (finalized.path() == Slot.Path.FAST) {
-      fastBlocks++;
+      fastBlocks.incrementAndGet();
     }
     roots.finalized(finalized.block());
     // The mempool drops the block's transactions before the leader may cut another block.
@@ -535,10 +555,10 @@ public final class PbftVerticle extends VerticleBase {
             .put("view", replica.view())
             .put("changingView", replica.isChangingView())
             .put("height", replica.deliveredSequence() + 1)
-            .put("finalized", finalizedBlocks)
-            .put("fastPath", fastBlocks)
-            .put("rejected", rejected)
-            .put("overloaded", overloaded)
+            .put("finalized", finalizedBlocks.get())
+            .put("fastPath", fastBlocks.get())
+            .put("rejected", rejected.get())
+            .put("overloaded", overloaded.get())
             .put("halted", halted));
   }
 }
