@@ -312,12 +312,13 @@ public final class PbftVerticle extends VerticleBase {
           || block.block().getTransactionsCount() > limits.maxTransactions()) {
         return "block over the size or transaction limits";
       }
-      java.util.Set<ByteString> inBlock = new java.util.HashSet<>();
       for (ByteString tx : block.block().getTransactionsList()) {
         if (tx.size() > limits.maxTransactionBytes()) {
           return "a transaction over " + limits.maxTransactionBytes() + " bytes";
         }
-        ByteString hash = ByteString.copyFrom(LedgerHashes.transaction(tx));
+      }
+      java.util.Set<ByteString> inBlock = new java.util.HashSet<>();
+      for (ByteString hash : block.transactionHashes()) {
         if (!inBlock.add(hash) || onTheChainBelow.contains(hash)) {
           return "a transaction twice";
         }
@@ -432,15 +433,21 @@ public final class PbftVerticle extends VerticleBase {
         .eventBus()
         .request(
             MempoolVerticle.address(selfId, "finalized"),
-            hashes(finalized.block().block().getTransactionsList()))
+            hashes(finalized.block().transactionHashes()))
         .onComplete(done -> input(r -> r.onStored(finalized.sequence(), finalized.block().hash())));
   }
 
   /** Transaction hashes as the mempool's local addresses take them: a JSON array of hex. */
-  private static JsonArray hashes(List<ByteString> transactions) {
+  private static JsonArray hashes(List<ByteString> transactionHashes) {
     JsonArray hashes = new JsonArray();
-    transactions.forEach(tx -> hashes.add(HEX.formatHex(LedgerHashes.transaction(tx))));
+    transactionHashes.forEach(hash -> hashes.add(HEX.formatHex(hash.toByteArray())));
     return hashes;
+  }
+
+  private static List<ByteString> hashesOf(List<ByteString> transactions) {
+    return transactions.stream()
+        .map(tx -> ByteString.copyFrom(LedgerHashes.transaction(tx)))
+        .toList();
   }
 
   private Certificate certificate(ReplicaOutput.Finalize<NodeBlock, SignedEnvelope> finalized) {
@@ -512,7 +519,7 @@ public final class PbftVerticle extends VerticleBase {
                     .eventBus()
                     .request(
                         MempoolVerticle.address(selfId, "unproposed"),
-                        hashes(reply.result().body().getTransactionsList()));
+                        hashes(hashesOf(reply.result().body().getTransactionsList())));
                 return;
               }
               // Transactions already in the blocks below (a new leader's mempool still holds the

@@ -58,10 +58,7 @@ public final class LedgerRoots {
       if (block == null) {
         break;
       }
-      for (ByteString transaction : block.block().getTransactionsList()) {
-        transactions.add(
-            ByteString.copyFrom(io.swarmcore.codecs.LedgerHashes.transaction(transaction)));
-      }
+      transactions.addAll(block.transactionHashes());
       current = block.parentHash();
     }
     return transactions;

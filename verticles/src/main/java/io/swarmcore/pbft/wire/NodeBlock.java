@@ -12,10 +12,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A block as the node's replica handles it: the protobuf block with its header hash and parent hash
- * computed once, since the core asks for them on every vote.
+ * A block as the node's replica handles it: the protobuf block with its header hash, parent hash
+ * and transaction hashes computed once, since the core asks for the hashes on every vote and the
+ * node checks and reports transactions by hash.
  */
-public record NodeBlock(Block block, ByteString hash, ByteString parentHash, long height) {
+public record NodeBlock(
+    Block block,
+    ByteString hash,
+    ByteString parentHash,
+    long height,
+    List<ByteString> transactionHashes) {
+  public NodeBlock {
+    transactionHashes = List.copyOf(transactionHashes);
+  }
+
   /** Block facts for the core. */
   public static final ReplicaPorts.Blocks<NodeBlock> FACTS =
       new ReplicaPorts.Blocks<>() {
@@ -49,8 +59,11 @@ public record NodeBlock(Block block, ByteString hash, ByteString parentHash, lon
                 + block.getTransactionsCount());
       }
       List<byte[]> hashes = new ArrayList<>();
+      List<ByteString> transactionHashes = new ArrayList<>();
       for (ByteString transaction : block.getTransactionsList()) {
-        hashes.add(LedgerHashes.transaction(transaction));
+        byte[] hash = LedgerHashes.transaction(transaction);
+        hashes.add(hash);
+        transactionHashes.add(ByteString.copyFrom(hash));
       }
       if (!header.getTxRoot().equals(ByteString.copyFrom(LedgerHashes.txRoot(hashes)))) {
         throw new RejectedMessageException(
@@ -60,7 +73,8 @@ public record NodeBlock(Block block, ByteString hash, ByteString parentHash, lon
           block,
           ByteString.copyFrom(LedgerHashes.block(block)),
           header.getParentHash(),
-          header.getHeight());
+          header.getHeight(),
+          transactionHashes);
     } catch (InvalidProtocolBufferException e) {
       throw new RejectedMessageException(
           RejectCode.MALFORMED, "block header does not parse: " + e.getMessage());
