@@ -37,6 +37,11 @@ public final class ConsensusWire {
   static final int HASH_BYTES = 32;
 
   private final ValidatorKeys validators;
+  // Envelopes whose signature verified (decoding runs on several worker threads). Entries go when
+  // nothing holds the envelope any more, so the core's kept proofs stay cached while they matter.
+  private final java.util.Set<SignedEnvelope> verified =
+      java.util.Collections.synchronizedSet(
+          java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()));
   private final String selfId;
   private final SigningKey key;
 
@@ -261,7 +266,12 @@ public final class ConsensusWire {
       throw new RejectedMessageException(
           RejectCode.UNKNOWN_SIGNER, envelope.getSigner() + " is not a validator");
     }
-    SignedEnvelopes.verify(envelope, validators.keyOf(index.getAsInt()));
+    // A vote is checked when it arrives and again when the core meets it as a proof: the second
+    // time costs a set lookup, not an Ed25519 verification.
+    if (!verified.contains(envelope)) {
+      SignedEnvelopes.verify(envelope, validators.keyOf(index.getAsInt()));
+      verified.add(envelope);
+    }
     return index.getAsInt();
   }
 
