@@ -3,6 +3,7 @@ package io.swarmcore.codecs;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import io.swarmcore.codecs.proto.Block;
+import io.swarmcore.codecs.proto.BlockRange;
 import io.swarmcore.codecs.proto.Certificate;
 import io.swarmcore.codecs.proto.FinalizedBlock;
 import io.swarmcore.codecs.proto.Receipt;
@@ -30,7 +31,8 @@ public final class Codecs {
           codec(Block.class, Block.parser(), Block.getDescriptor()),
           codec(FinalizedBlock.class, FinalizedBlock.parser(), FinalizedBlock.getDescriptor()),
           codec(Certificate.class, Certificate.parser(), Certificate.getDescriptor()),
-          codec(Receipt.class, Receipt.parser(), Receipt.getDescriptor()));
+          codec(Receipt.class, Receipt.parser(), Receipt.getDescriptor()),
+          codec(BlockRange.class, BlockRange.parser(), BlockRange.getDescriptor()));
 
   private Codecs() {}
 

@@ -308,6 +308,64 @@ public final class BlockStore implements AutoCloseable {
         txn -> Optional.ofNullable(blocks.get(txn, Keys.height(height))).map(BlockStore::parse));
   }
 
+  /**
+   * Consecutive blocks from {@code from}, as many as exist up to {@code maxCount}, stopping before
+   * {@code maxBytes} of serialized blocks would be passed (but always at least one if any exists):
+   * what a peer that catches up asks for.
+   */
+  public List<FinalizedBlock> blocks(long from, int maxCount, long maxBytes) {
+    if (from < 0 || maxCount < 1 || maxBytes < 1) {
+      throw new IllegalArgumentException(
+          "a block range needs from ≥ 0, a count ≥ 1 and a byte budget ≥ 1");
+    }
+    return read(
+        txn -> {
+          List<FinalizedBlock> found = new ArrayList<>();
+          long bytes = 0;
+          for (long height = from; found.size() < maxCount; height++) {
+            byte[] raw = blocks.get(txn, Keys.height(height));
+            if (raw == null || (!found.isEmpty() && bytes + raw.length > maxBytes)) {
+              break;
+            }
+            bytes += raw.length;
+            found.add(parse(raw));
+          }
+          return found;
+        });
+  }
+
+  /** The consensus state the node saved with {@link #saveConsensusState}, if any. */
+  public Optional<byte[]> consensusState() {
+    return read(txn -> Optional.ofNullable(meta.get(txn, Keys.META_CONSENSUS)));
+  }
+
+  /**
+   * Saves the node's consensus state (view, stable checkpoint; opaque to the store) durably, so
+   * that a restarted validator rejoins where it stood.
+   */
+  public void saveConsensusState(byte[] state) {
+    if (readOnly) {
+      throw new IllegalStateException("the store in " + options.directory() + " is open read-only");
+    }
+    synchronized (writer) {
+      while (true) {
+        mapLock.readLock().lock();
+        try (Txn<ByteBuffer> txn = env.txnWrite()) {
+          meta.put(txn, Keys.META_CONSENSUS, state);
+          txn.commit();
+          return;
+        } catch (Env.MapFullException full) {
+          // fall through to grow the map, then retry
+        } catch (LmdbNativeException e) {
+          throw translate("cannot save the consensus state", e);
+        } finally {
+          mapLock.readLock().unlock();
+        }
+        growMap();
+      }
+    }
+  }
+
   public Optional<FinalizedBlock> blockByHash(byte[] blockHash) {
     return read(
         txn ->

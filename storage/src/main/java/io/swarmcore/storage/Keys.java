@@ -12,6 +12,7 @@ final class Keys {
   static final byte[] META_SIZE = ascii("size");
   static final byte[] META_TIP = ascii("tip");
   static final byte[] META_ROOT = ascii("root");
+  static final byte[] META_CONSENSUS = ascii("consensus");
 
   private Keys() {}
 

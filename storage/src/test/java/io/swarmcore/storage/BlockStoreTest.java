@@ -88,6 +88,34 @@ class BlockStoreTest {
   }
 
   @Test
+  void rangesStopAtTheCountTheByteBudgetOrTheTip() {
+    List<FinalizedBlock> appended = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      appended.add(chain.next(2, 100));
+    }
+    store.appendAll(appended);
+    int oneBlock = appended.get(0).getSerializedSize();
+
+    assertThat(store.blocks(3, 5, 1 << 20)).containsExactlyElementsOf(appended.subList(3, 8));
+    assertThat(store.blocks(15, 100, 1 << 20)).containsExactlyElementsOf(appended.subList(15, 20));
+    assertThat(store.blocks(0, 100, 3L * oneBlock + oneBlock / 2)).hasSize(3);
+    assertThat(store.blocks(0, 100, 1)).containsExactly(appended.get(0));
+    assertThat(store.blocks(20, 10, 1 << 20)).isEmpty();
+    assertThatThrownBy(() -> store.blocks(-1, 10, 1)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void theConsensusStateSurvivesReopening() {
+    assertThat(store.consensusState()).isEmpty();
+    store.saveConsensusState(new byte[] {1, 2, 3});
+    store.saveConsensusState(new byte[] {4, 5});
+    store.close();
+    store = BlockStore.open(StoreOptions.at(dir));
+
+    assertThat(store.consensusState()).hasValueSatisfying(s -> assertThat(s).containsExactly(4, 5));
+  }
+
+  @Test
   void aBadBlockInABatchWritesNothing() {
     store.append(chain.next(1, 10));
     LedgerTip before = store.tip();

@@ -3,6 +3,7 @@ package io.swarmcore.ledger;
 import com.google.protobuf.ByteString;
 import io.swarmcore.codecs.InboundMessages;
 import io.swarmcore.codecs.LedgerHashes;
+import io.swarmcore.codecs.proto.BlockRange;
 import io.swarmcore.codecs.proto.FinalizedBlock;
 import io.swarmcore.codecs.proto.InclusionProof;
 import io.swarmcore.codecs.proto.Receipt;
@@ -49,6 +50,7 @@ public final class StorageVerticle extends VerticleBase {
   private BlockStore store;
   private WorkerExecutor writer;
   private WorkerExecutor readers;
+  private boolean guardAhead;
 
   /** For deployment by class name: reads the node configuration from {@code config()}. */
   public StorageVerticle() {}
@@ -106,10 +108,16 @@ public final class StorageVerticle extends VerticleBase {
     bus.localConsumer(
         address(config.nodeId(), "append"),
         InboundMessages.guarded(FinalizedBlock.class, this::append, rejected -> {}));
+    bus.localConsumer(
+        address(config.nodeId(), "append-range"),
+        InboundMessages.guarded(BlockRange.class, this::appendRange, rejected -> {}));
     bus.localConsumer(address(config.nodeId(), "snapshot"), this::snapshot);
     bus.localConsumer(
         address(config.nodeId(), "frontier"), message -> reply(message, writer, this::frontier));
     bus.consumer(address(config.nodeId(), "block"), this::block);
+    bus.consumer(address(config.nodeId(), "blocks"), this::blocks);
+    bus.localConsumer(address(config.nodeId(), "consensus-state"), this::consensusState);
+    bus.localConsumer(address(config.nodeId(), "save-consensus-state"), this::saveConsensusState);
     bus.consumer(address(config.nodeId(), "receipt"), this::receipt);
     bus.consumer(address(config.nodeId(), "proof"), this::proof);
     bus.consumer(address(config.nodeId(), "consistency"), this::consistency);
@@ -133,6 +141,43 @@ public final class StorageVerticle extends VerticleBase {
             guard.applied(block);
           }
           return tipJson(tip);
+        });
+  }
+
+  /**
+   * Appends consecutive blocks in one write transaction (group commit). The guard's rules depend on
+   * the blocks before (heights, epochs), so each block is checked and taken in by the guard before
+   * the commit; if the commit then fails, the guard is ahead of the store and this verticle refuses
+   * every further append until the node restarts (which rebuilds the guard from the store).
+   */
+  private void appendRange(Message<Object> message, BlockRange range) {
+    reply(
+        message,
+        writer,
+        () -> {
+          if (guardAhead) {
+            throw StorageRequests.failure(
+                StorageFailure.STORE_ERROR,
+                "an earlier group commit failed after the election took its blocks in; restart"
+                    + " the node");
+          }
+          if (range.getBlocksCount() == 0) {
+            return tipJson(store.tip());
+          }
+          int taken = 0;
+          try {
+            if (guard != null) {
+              for (FinalizedBlock block : range.getBlocksList()) {
+                guard.check(block);
+                guard.applied(block);
+                taken++;
+              }
+            }
+            return tipJson(store.appendAll(range.getBlocksList()));
+          } catch (RuntimeException e) {
+            guardAhead = taken > 0;
+            throw e;
+          }
         });
   }
 
@@ -172,6 +217,57 @@ public final class StorageVerticle extends VerticleBase {
               () ->
                   StorageRequests.failure(
                       StorageFailure.NOT_FOUND, "no block " + request.encode()));
+        });
+  }
+
+  /** At most this many blocks, and about this many bytes, answer one range request. */
+  public static final int MAX_RANGE_BLOCKS = 512;
+
+  public static final long MAX_RANGE_BYTES = 8L << 20;
+
+  /** {@code {from, count}}: up to {@code count} consecutive blocks from {@code from}. */
+  private void blocks(Message<Object> message) {
+    reply(
+        message,
+        readers,
+        () -> {
+          JsonObject request = StorageRequests.object(message.body());
+          long from = StorageRequests.nonNegative(request, "from");
+          long count = StorageRequests.nonNegative(request, "count");
+          if (count < 1) {
+            throw StorageRequests.failure(StorageFailure.BAD_REQUEST, "\"count\" must be ≥ 1");
+          }
+          return BlockRange.newBuilder()
+              .addAllBlocks(
+                  store.blocks(from, (int) Math.min(count, MAX_RANGE_BLOCKS), MAX_RANGE_BYTES))
+              .build();
+        });
+  }
+
+  /** The saved consensus state: {@code {state: bytes}}, or {@code {}} when none was saved. */
+  private void consensusState(Message<Object> message) {
+    reply(
+        message,
+        readers,
+        () -> {
+          JsonObject reply = new JsonObject();
+          store.consensusState().ifPresent(state -> reply.put("state", state));
+          return reply;
+        });
+  }
+
+  /** Saves the consensus state (a byte array) durably. */
+  private void saveConsensusState(Message<Object> message) {
+    reply(
+        message,
+        writer,
+        () -> {
+          if (!(message.body() instanceof byte[] state)) {
+            throw StorageRequests.failure(
+                StorageFailure.BAD_REQUEST, "the consensus state must be a byte array");
+          }
+          store.saveConsensusState(state);
+          return new JsonObject();
         });
   }
 

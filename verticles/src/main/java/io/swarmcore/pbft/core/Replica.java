@@ -82,6 +82,8 @@ public final class Replica<B, P> {
   private long deliveredSequence;
   private ByteString deliveredDigest;
   private long nextProposal;
+  // A restarted replica's starting view, in which it proposes nothing (-1: none).
+  private final long silentInView;
 
   /** Where the ledger stands when the replica starts. */
   public record Start(long view, long sequence, ByteString digest) {}
@@ -114,6 +116,28 @@ public final class Replica<B, P> {
       ProgressTimer timer,
       Start start,
       long commitGrace) {
+    this(quorums, self, ports, checkpoints, timer, start, commitGrace, checkpoints.stable(), false);
+  }
+
+  /**
+   * A replica that may start above the chain's genesis: after a restart, from the view and stable
+   * checkpoint it saved.
+   *
+   * @param chainGenesis the checkpoint every replica starts from (sequence -1, no proof): a
+   *     VIEW-CHANGE may still carry it, however far the starting checkpoint is above it
+   * @param restarted true after a crash: the replica may have proposed in {@code start.view()}
+   *     before and no longer knows what, so it proposes nothing in that view (it votes as before)
+   */
+  public Replica(
+      Quorums quorums,
+      int self,
+      Ports<B, P> ports,
+      Checkpoints<P> checkpoints,
+      ProgressTimer timer,
+      Start start,
+      long commitGrace,
+      Checkpoints.Stable<P> chainGenesis,
+      boolean restarted) {
     if (self < 0 || self >= quorums.validators()) {
       throw new IllegalArgumentException(
           "replica index " + self + " is not one of " + quorums.validators() + " validators");
@@ -130,7 +154,7 @@ public final class Replica<B, P> {
             quorums,
             ports.blocks(),
             ports.verifier(),
-            checkpoints.stable(),
+            chainGenesis,
             checkpoints.highWatermark() - checkpoints.lowWatermark());
     this.rule = new ReproposalRule<>(quorums, ports.blocks());
     if (commitGrace < 0) {
@@ -148,6 +172,7 @@ public final class Replica<B, P> {
     this.deliveredSequence = start.sequence();
     this.deliveredDigest = start.digest();
     this.nextProposal = start.sequence() + 1;
+    this.silentInView = restarted ? start.view() : -1;
   }
 
   public long view() {
@@ -167,7 +192,7 @@ public final class Replica<B, P> {
   }
 
   public boolean isLeader() {
-    return !changingView && leaders.leaderOf(view) == self;
+    return !changingView && leaders.leaderOf(view) == self && view != silentInView;
   }
 
   /** The sequence the leader's next proposal takes, if the window has room for it. */
