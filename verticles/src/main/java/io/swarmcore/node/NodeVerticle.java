@@ -119,7 +119,7 @@ public final class NodeVerticle extends VerticleBase {
             id -> vertx.deployVerticle(new PeerVerticle(config, key, peers, metrics, resilience)))
         .compose(
             id -> vertx.deployVerticle(new MempoolVerticle(config, validatorIds(config, election))))
-        .compose(id -> deployConsensus(config, key, election, metrics))
+        .compose(id -> deployConsensus(config, key, election, metrics, resilience))
         .compose(id -> vertx.deployVerticle(new HttpEndpointVerticle(config, health, resilience)));
   }
 
@@ -128,7 +128,11 @@ public final class NodeVerticle extends VerticleBase {
    * its signing run off the event loop. Without a genesis the node runs no consensus.
    */
   private Future<?> deployConsensus(
-      NodeConfig config, SigningKey key, Optional<ElectionState> election, NodeMetrics metrics) {
+      NodeConfig config,
+      SigningKey key,
+      Optional<ElectionState> election,
+      NodeMetrics metrics,
+      ResilienceManager resilience) {
     if (election.isEmpty()) {
       LOG.info("node {} has no genesis file: no consensus", config.nodeId());
       return Future.succeededFuture();
@@ -153,7 +157,8 @@ public final class NodeVerticle extends VerticleBase {
             validators,
             leaderOf,
             config.consensus().quorums(),
-            PbftVerticle.Settings.defaults());
+            PbftVerticle.Settings.defaults(),
+            resilience);
     metrics.gauge(
         "swarm_consensus_height", "Blocks final at this node", () -> consensus.stats().height());
     metrics.gauge("swarm_consensus_view", "Current view", () -> consensus.stats().view());
@@ -165,6 +170,10 @@ public final class NodeVerticle extends VerticleBase {
         "swarm_blocks_fast_path",
         "Of those, finalized on the fast path (share = this / swarm_blocks_finalized)",
         () -> consensus.stats().fastPath());
+    metrics.gauge(
+        "swarm_blocks_synced",
+        "Blocks this node fetched from peers (catch-up), each checked by its certificate",
+        () -> consensus.stats().synced());
     metrics.gauge(
         "swarm_consensus_refused",
         "Consensus messages refused before or by the replica",

@@ -1,13 +1,16 @@
 package io.swarmcore.pbft;
 
 import com.google.protobuf.ByteString;
+import io.swarmcore.codecs.CertificateVerifier;
 import io.swarmcore.codecs.InboundMessages;
 import io.swarmcore.codecs.LedgerHashes;
 import io.swarmcore.codecs.RejectedMessageException;
 import io.swarmcore.codecs.proto.BlockHeader;
+import io.swarmcore.codecs.proto.BlockRange;
 import io.swarmcore.codecs.proto.Certificate;
 import io.swarmcore.codecs.proto.CertificateKind;
 import io.swarmcore.codecs.proto.CertificateSignature;
+import io.swarmcore.codecs.proto.ConsensusState;
 import io.swarmcore.codecs.proto.FinalizedBlock;
 import io.swarmcore.codecs.proto.MessageType;
 import io.swarmcore.codecs.proto.Prepare;
@@ -30,6 +33,7 @@ import io.swarmcore.pbft.wire.EnvelopeVerifier;
 import io.swarmcore.pbft.wire.LedgerRoots;
 import io.swarmcore.pbft.wire.NodeBlock;
 import io.swarmcore.pbft.wire.ValidatorKeys;
+import io.swarmcore.resilience.ResilienceManager;
 import io.swarmcore.storage.core.BlockLimits;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -52,7 +56,8 @@ import org.slf4j.LoggerFactory;
  * blocks from mempool batches. Deploy it as a worker verticle: the replica, and the signing it asks
  * for, then run off the event loop.
  *
- * <p>First version (issue 7 in progress): no catch-up, state sync or restart yet.
+ * <p>A validator that is behind fetches the blocks it lacks from its peers ({@link BlockSync}); a
+ * restarted one resumes from the view and stable checkpoint it saved next to its ledger.
  */
 public final class PbftVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(PbftVerticle.class);
@@ -78,6 +83,7 @@ public final class PbftVerticle extends VerticleBase {
   private final LongToIntFunction leaderOf;
   private final Quorums quorums;
   private final Settings settings;
+  private final ResilienceManager resilience;
 
   private ConsensusWire wire;
   private Replica<NodeBlock, SignedEnvelope> replica;
@@ -96,6 +102,16 @@ public final class PbftVerticle extends VerticleBase {
   private final java.util.Map<ByteString, List<ConsensusWire.Inbound>> held =
       new java.util.HashMap<>();
   private Future<?> storing = Future.succeededFuture();
+  // Final blocks waiting for the append in progress: stored together next (group commit).
+  private List<ReplicaOutput.Finalize<NodeBlock, SignedEnvelope>> pendingFinals = new ArrayList<>();
+  private long storedHeight;
+  private BlockSync sync;
+  private Checkpoints<SignedEnvelope> checkpoints;
+  private long installedView;
+  private Future<Void> saving;
+  private boolean saveAgain;
+  private final java.util.concurrent.atomic.AtomicLong syncedBlocks =
+      new java.util.concurrent.atomic.AtomicLong();
   // Read by the metrics scrape from another thread.
   private final java.util.concurrent.atomic.AtomicLong finalizedBlocks =
       new java.util.concurrent.atomic.AtomicLong();
@@ -112,8 +128,10 @@ public final class PbftVerticle extends VerticleBase {
       ValidatorKeys validators,
       LongToIntFunction leaderOf,
       Quorums quorums,
-      Settings settings) {
+      Settings settings,
+      ResilienceManager resilience) {
     this.selfId = selfId;
+    this.resilience = resilience;
     this.key = key;
     this.validators = validators;
     this.leaderOf = leaderOf;
@@ -129,11 +147,23 @@ public final class PbftVerticle extends VerticleBase {
 
   /** What the node's /metrics shows of consensus; safe to read from any thread. */
   public record Stats(
-      long height, long view, long finalized, long fastPath, long rejected, long overloaded) {}
+      long height,
+      long view,
+      long finalized,
+      long fastPath,
+      long rejected,
+      long overloaded,
+      long synced) {}
 
   public Stats stats() {
     return new Stats(
-        height, view, finalizedBlocks.get(), fastBlocks.get(), rejected.get(), overloaded.get());
+        height,
+        view,
+        finalizedBlocks.get(),
+        fastBlocks.get(),
+        rejected.get(),
+        overloaded.get(),
+        syncedBlocks.get());
   }
 
   /** {@code swarm.pbft.<nodeId>.<verb>}. */
@@ -150,62 +180,137 @@ public final class PbftVerticle extends VerticleBase {
     wire = new ConsensusWire(validators, selfId, key);
     verifiers =
         vertx.createSharedWorkerExecutor("swarm-pbft-verify-" + selfId, settings.verifyThreads());
-    return vertx
-        .eventBus()
-        .<JsonObject>request(StorageVerticle.address(selfId, "frontier"), new JsonObject())
-        .map(reply -> reply.body())
-        .compose(
-            tip -> {
-              long size = tip.getLong("size");
-              ByteString tipHash =
-                  size == 0
-                      ? ByteString.copyFrom(LedgerHashes.noParent())
-                      : ByteString.copyFrom(HEX.parseHex(tip.getString("tipHash")));
-              List<byte[]> subtrees = new ArrayList<>();
-              tip.getJsonArray("subtrees").forEach(h -> subtrees.add(HEX.parseHex((String) h)));
-              roots =
-                  new LedgerRoots(
-                      tipHash, size - 1, MerkleFrontier.of(size, subtrees), settings.window());
-              ByteString genesis = ByteString.copyFrom(LedgerHashes.noParent());
-              replica =
-                  new Replica<>(
-                      quorums,
-                      self,
-                      new Replica.Ports<>(
-                          view -> leaderOf.applyAsInt(view),
-                          NodeBlock.FACTS,
-                          new EnvelopeSigner(selfId, key, s -> Optional.empty()),
-                          new EnvelopeVerifier(wire)),
-                      new Checkpoints<>(
-                          quorums,
-                          settings.checkpointInterval(),
-                          settings.window(),
-                          new Checkpoints.Stable<>(-1, genesis, List.of())),
-                      new ProgressTimer(settings.baseTimeoutMs(), settings.maxTimeoutMs()),
-                      new Replica.Start(0, size - 1, tipHash),
-                      settings.commitGraceMs());
-              var inbox =
-                  vertx
-                      .eventBus()
-                      .consumer(
-                          address(selfId, "inbox"),
-                          InboundMessages.guarded(
-                              SignedEnvelope.class,
-                              (m, e) -> inbound(e),
-                              r -> rejected.incrementAndGet()));
-              var status = vertx.eventBus().consumer(address(selfId, "status"), this::status);
-              pollTimer =
-                  vertx.setPeriodic(
-                      Math.max(1, settings.blockLimits().maxDelay()), id -> pollMempool());
-              LOG.info(
-                  "node {} consensus starts at height {} as validator {} of {}",
-                  selfId,
-                  size,
-                  self,
-                  validators.size());
-              // The cluster-wide registrations must be known before the node counts as started.
-              return Future.all(inbox.completion(), status.completion());
-            });
+    List<String> peers = new ArrayList<>();
+    java.util.Map<String, io.swarmcore.crypto.PublicKey> keys = new java.util.HashMap<>();
+    for (int i = 0; i < validators.size(); i++) {
+      keys.put(validators.idOf(i), validators.keyOf(i));
+      if (i != self) {
+        peers.add(validators.idOf(i));
+      }
+    }
+    sync =
+        new BlockSync(
+            vertx,
+            selfId,
+            peers,
+            new CertificateVerifier(keys, quorums.fastQuorum(), quorums.slowQuorum()),
+            resilience,
+            verifiers,
+            this::storeSynced);
+    Future<JsonObject> tip =
+        vertx
+            .eventBus()
+            .<JsonObject>request(StorageVerticle.address(selfId, "frontier"), new JsonObject())
+            .map(reply -> reply.body());
+    Future<JsonObject> saved =
+        vertx
+            .eventBus()
+            .<JsonObject>request(
+                StorageVerticle.address(selfId, "consensus-state"), new JsonObject())
+            .map(reply -> reply.body());
+    return Future.all(tip, saved)
+        .compose(both -> startReplica(self, tip.result(), saved.result()))
+        .compose(ignored -> register(self));
+  }
+
+  /**
+   * Starts the replica where the ledger and the saved consensus state stand: a node that saved a
+   * state before was restarted, and proposes nothing in the view it restarts in (it may have
+   * proposed there before and no longer knows what).
+   */
+  private Future<Void> startReplica(int self, JsonObject tip, JsonObject saved) {
+    long size = tip.getLong("size");
+    storedHeight = size;
+    ByteString tipHash =
+        size == 0
+            ? ByteString.copyFrom(LedgerHashes.noParent())
+            : ByteString.copyFrom(HEX.parseHex(tip.getString("tipHash")));
+    List<byte[]> subtrees = new ArrayList<>();
+    tip.getJsonArray("subtrees").forEach(h -> subtrees.add(HEX.parseHex((String) h)));
+    roots =
+        new LedgerRoots(tipHash, size - 1, MerkleFrontier.of(size, subtrees), settings.window());
+    Checkpoints.Stable<SignedEnvelope> genesis =
+        new Checkpoints.Stable<>(-1, ByteString.copyFrom(LedgerHashes.noParent()), List.of());
+    Checkpoints.Stable<SignedEnvelope> stable = genesis;
+    long startView = 0;
+    boolean restarted = saved.containsKey("state");
+    if (restarted) {
+      try {
+        ConsensusState state = ConsensusState.parseFrom(saved.getBinary("state"));
+        startView = state.getView();
+        if (state.getStableSequence() >= 0) {
+          stable =
+              new Checkpoints.Stable<>(
+                  state.getStableSequence(),
+                  state.getStableBlockHash(),
+                  state.getStableProofList());
+        }
+      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        return Future.failedFuture(
+            new IllegalStateException("the saved consensus state does not parse", e));
+      }
+    }
+    installedView = startView;
+    checkpoints =
+        new Checkpoints<>(quorums, settings.checkpointInterval(), settings.window(), stable);
+    replica =
+        new Replica<>(
+            quorums,
+            self,
+            new Replica.Ports<>(
+                view -> leaderOf.applyAsInt(view),
+                NodeBlock.FACTS,
+                new EnvelopeSigner(selfId, key, s -> Optional.empty()),
+                new EnvelopeVerifier(wire)),
+            checkpoints,
+            new ProgressTimer(settings.baseTimeoutMs(), settings.maxTimeoutMs()),
+            new Replica.Start(startView, size - 1, tipHash),
+            settings.commitGraceMs(),
+            genesis,
+            restarted);
+    height = size;
+    view = startView;
+    LOG.info(
+        "node {} consensus {} at height {}, view {}, stable checkpoint {}, as validator {} of {}",
+        selfId,
+        restarted ? "restarts" : "starts",
+        size,
+        startView,
+        stable.sequence(),
+        self,
+        validators.size());
+    // Saved before the first message goes out: from now on a restart is known as one.
+    return saveState();
+  }
+
+  private Future<?> register(int self) {
+    var inbox =
+        vertx
+            .eventBus()
+            .consumer(
+                address(selfId, "inbox"),
+                InboundMessages.guarded(
+                    SignedEnvelope.class, (m, e) -> inbound(e), r -> rejected.incrementAndGet()));
+    var status = vertx.eventBus().consumer(address(selfId, "status"), this::status);
+    var checkpoint =
+        vertx
+            .eventBus()
+            .consumer(
+                address(selfId, "checkpoint"),
+                message -> {
+                  if (checkpoints.stable().proof().isEmpty()) {
+                    message.fail(404, "no proven stable checkpoint yet");
+                  } else {
+                    message.reply(
+                        wire.encode(new ReplicaOutput.SendStableCheckpoint<>(checkpoints.stable()))
+                            .orElseThrow());
+                  }
+                });
+    pollTimer =
+        vertx.setPeriodic(Math.max(1, settings.blockLimits().maxDelay()), id -> pollMempool());
+    // The cluster-wide registrations must be known before the node counts as started.
+    return Future.all(inbox.completion(), status.completion(), checkpoint.completion())
+        .onSuccess(ready -> catchUp());
   }
 
   @Override
@@ -353,6 +458,8 @@ public final class PbftVerticle extends VerticleBase {
         broadcast(envelope.get());
       } else if (output instanceof ReplicaOutput.Finalize<NodeBlock, SignedEnvelope> f) {
         store(f);
+      } else if (output instanceof ReplicaOutput.CheckpointStable<NodeBlock, SignedEnvelope>) {
+        saveState();
       } else if (output instanceof ReplicaOutput.SetTimer<NodeBlock, SignedEnvelope> t) {
         vertx.cancelTimer(timer);
         timer = vertx.setTimer(Math.max(1, t.at() - now()), id -> step(replica.onTick(now())));
@@ -361,6 +468,8 @@ public final class PbftVerticle extends VerticleBase {
       } else if (output instanceof ReplicaOutput.ViewInstalled<NodeBlock, SignedEnvelope> v) {
         held.clear(); // proposals of the old view are refused now anyway
         heldCount = 0;
+        installedView = v.view();
+        saveState();
         LOG.info(
             "node {} entered view {} (leader {})", selfId, v.view(), validators.idOf(v.leader()));
       } else if (output instanceof ReplicaOutput.Rejected<NodeBlock, SignedEnvelope> r) {
@@ -370,7 +479,7 @@ public final class PbftVerticle extends VerticleBase {
         LOG.warn("evidence against {}: {}", validators.idOf(e.validator()), e.what());
       } else if (output instanceof ReplicaOutput.CatchUp<NodeBlock, SignedEnvelope>
           || output instanceof ReplicaOutput.FetchState<NodeBlock, SignedEnvelope>) {
-        LOG.info("node {} is behind ({}); catch-up is not built yet (issue 7)", selfId, output);
+        catchUp();
       }
     }
     propose();
@@ -385,56 +494,218 @@ public final class PbftVerticle extends VerticleBase {
     }
   }
 
-  /** Appends final blocks one after another, then tells the replica and the mempool. */
+  /**
+   * Queues a final block for storage. Blocks that become final while an append runs are stored
+   * together by the next one (group commit: one write transaction, one sync).
+   */
   private void store(ReplicaOutput.Finalize<NodeBlock, SignedEnvelope> finalized) {
-    FinalizedBlock block =
-        FinalizedBlock.newBuilder()
-            .setBlock(finalized.block().block())
-            .setCertificate(certificate(finalized))
-            .build();
-    storing =
-        storing.compose(
-            ignored ->
-                vertx
-                    .eventBus()
-                    .<JsonObject>request(
-                        StorageVerticle.address(selfId, "append"),
-                        block,
-                        new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(120_000))
-                    .onSuccess(stored -> stored(finalized, block))
-                    .onFailure(
-                        failure -> {
-                          // Never append past a block that is not stored: stop and say so.
-                          halted = true;
-                          vertx.cancelTimer(timer);
-                          LOG.error(
-                              "node {} could not store final block {} and stops consensus: {}",
-                              selfId,
-                              finalized.sequence(),
-                              failure.getMessage());
-                        }));
+    pendingFinals.add(finalized);
+    if (pendingFinals.size() == 1) {
+      serially(this::storeFinals)
+          .onFailure(
+              failure -> {
+                // Never append past a block that is not stored: stop and say so.
+                halted = true;
+                vertx.cancelTimer(timer);
+                LOG.error(
+                    "node {} could not store final blocks from height {} and stops consensus: {}",
+                    selfId,
+                    storedHeight,
+                    failure.getMessage());
+              });
+    }
   }
 
-  private void stored(
-      ReplicaOutput.Finalize<NodeBlock, SignedEnvelope> finalized, FinalizedBlock block) {
+  /** Runs storage work after the work queued before it, whatever its outcome. */
+  private <T> Future<T> serially(java.util.function.Supplier<Future<T>> work) {
+    Future<T> result = storing.transform(ignored -> work.get());
+    storing = result.otherwiseEmpty();
+    return result;
+  }
+
+  private Future<Void> storeFinals() {
+    List<ReplicaOutput.Finalize<NodeBlock, SignedEnvelope>> batch = pendingFinals;
+    pendingFinals = new ArrayList<>();
+    // Blocks a catch-up stored meanwhile are skipped: the certificates prove them the same.
+    List<ReplicaOutput.Finalize<NodeBlock, SignedEnvelope>> fresh =
+        batch.stream().filter(f -> f.sequence() >= storedHeight).toList();
+    if (fresh.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    if (fresh.get(0).sequence() != storedHeight) {
+      return Future.failedFuture(
+          "block " + fresh.get(0).sequence() + " is final but the ledger ends at " + storedHeight);
+    }
+    BlockRange.Builder range = BlockRange.newBuilder();
+    for (ReplicaOutput.Finalize<NodeBlock, SignedEnvelope> f : fresh) {
+      range.addBlocks(
+          FinalizedBlock.newBuilder().setBlock(f.block().block()).setCertificate(certificate(f)));
+    }
+    BlockRange blocks = range.build();
+    return append(blocks)
+        .compose(
+            stored -> {
+              storedHeight = fresh.get(fresh.size() - 1).sequence() + 1;
+              List<ByteString> transactions = new ArrayList<>();
+              for (int i = 0; i < fresh.size(); i++) {
+                ReplicaOutput.Finalize<NodeBlock, SignedEnvelope> f = fresh.get(i);
+                announce(blocks.getBlocks(i));
+                finalizedBlocks.incrementAndGet();
+                if (f.path() == Slot.Path.FAST) {
+                  fastBlocks.incrementAndGet();
+                }
+                roots.finalized(f.block());
+                transactions.addAll(f.block().transactionHashes());
+              }
+              // The mempool drops the transactions before the leader may cut another block.
+              return mempoolFinalized(transactions)
+                  .onComplete(
+                      done ->
+                          fresh.forEach(
+                              f -> input(r -> r.onStored(f.sequence(), f.block().hash()))));
+            });
+  }
+
+  private Future<Void> append(BlockRange blocks) {
+    return vertx
+        .eventBus()
+        .request(
+            StorageVerticle.address(selfId, "append-range"),
+            blocks,
+            new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(120_000))
+        .mapEmpty();
+  }
+
+  /** Publishes a stored block on {@link #FINALIZED}: header and certificate, no transactions. */
+  private void announce(FinalizedBlock block) {
     vertx
         .eventBus()
         .publish(
             FINALIZED,
             block.toBuilder().setBlock(block.getBlock().toBuilder().clearTransactions()).build(),
             new io.vertx.core.eventbus.DeliveryOptions().addHeader("node", selfId));
-    finalizedBlocks.incrementAndGet();
-    if (finalized.path() == Slot.Path.FAST) {
-      fastBlocks.incrementAndGet();
-    }
-    roots.finalized(finalized.block());
-    // The mempool drops the block's transactions before the leader may cut another block.
-    vertx
+  }
+
+  private Future<Void> mempoolFinalized(List<ByteString> transactions) {
+    return vertx
         .eventBus()
-        .request(
-            MempoolVerticle.address(selfId, "finalized"),
-            hashes(finalized.block().transactionHashes()))
-        .onComplete(done -> input(r -> r.onStored(finalized.sequence(), finalized.block().hash())));
+        .request(MempoolVerticle.address(selfId, "finalized"), hashes(transactions))
+        .<Void>mapEmpty()
+        .otherwiseEmpty();
+  }
+
+  /** Fetches what peers have finalized beyond this node's ledger; one run at a time. */
+  private void catchUp() {
+    if (halted || sync.isRunning()) {
+      return;
+    }
+    long from = storedHeight;
+    sync.catchUp(from)
+        .onSuccess(
+            reached -> {
+              if (reached > from) {
+                LOG.info("node {} caught up to height {}", selfId, reached);
+                askStableCheckpoints();
+              }
+            })
+        .onFailure(
+            failure -> LOG.warn("node {} catch-up stopped: {}", selfId, failure.getMessage()));
+  }
+
+  /**
+   * After a catch-up the replica's window may still sit at an old checkpoint: each peer's proven
+   * stable checkpoint (a signed envelope, checked like any consensus message) moves it up to where
+   * the others vote.
+   */
+  private void askStableCheckpoints() {
+    for (int i = 0; i < validators.size(); i++) {
+      String peer = validators.idOf(i);
+      if (!peer.equals(selfId)) {
+        vertx
+            .eventBus()
+            .<SignedEnvelope>request(
+                address(peer, "checkpoint"),
+                new JsonObject(),
+                new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(2_000))
+            .onSuccess(reply -> inbound(reply.body()));
+      }
+    }
+  }
+
+  /**
+   * Stores blocks fetched from peers (verified by {@link BlockSync}), then tells the replica the
+   * state it now has, and signs the checkpoints among them as for blocks it finalized itself.
+   */
+  private Future<Void> storeSynced(List<BlockSync.Verified> blocks) {
+    return serially(
+        () -> {
+          List<BlockSync.Verified> fresh =
+              blocks.stream().filter(b -> b.block().height() >= storedHeight).toList();
+          if (fresh.isEmpty() || halted) {
+            return Future.succeededFuture();
+          }
+          BlockRange.Builder range = BlockRange.newBuilder();
+          fresh.forEach(b -> range.addBlocks(b.finalized()));
+          return append(range.build())
+              .compose(
+                  stored -> {
+                    NodeBlock last = fresh.get(fresh.size() - 1).block();
+                    storedHeight = last.height() + 1;
+                    List<ByteString> transactions = new ArrayList<>();
+                    for (BlockSync.Verified b : fresh) {
+                      announce(b.finalized());
+                      syncedBlocks.incrementAndGet();
+                      roots.finalized(b.block());
+                      transactions.addAll(b.block().transactionHashes());
+                    }
+                    return mempoolFinalized(transactions)
+                        .onComplete(
+                            done -> {
+                              input(r -> r.onStateFetched(last.height(), last.hash()));
+                              for (BlockSync.Verified b : fresh) {
+                                if (checkpoints.isCheckpointSequence(b.block().height())) {
+                                  input(r -> r.onStored(b.block().height(), b.block().hash()));
+                                }
+                              }
+                            });
+                  });
+        });
+  }
+
+  /**
+   * Saves the installed view and the stable checkpoint next to the ledger, so that a restart
+   * resumes from them; saves run one at a time, the last call's state last.
+   */
+  private Future<Void> saveState() {
+    if (saving != null) {
+      saveAgain = true;
+      return saving;
+    }
+    Checkpoints.Stable<SignedEnvelope> stable = checkpoints.stable();
+    ConsensusState state =
+        ConsensusState.newBuilder()
+            .setView(installedView)
+            .setStableSequence(stable.sequence())
+            .setStableBlockHash(stable.digest())
+            .addAllStableProof(stable.proof())
+            .build();
+    saving =
+        vertx
+            .eventBus()
+            .request(StorageVerticle.address(selfId, "save-consensus-state"), state.toByteArray())
+            .<Void>mapEmpty()
+            .onFailure(
+                failure ->
+                    LOG.warn("node {} could not save its consensus state: {}", selfId, failure))
+            .onComplete(
+                done -> {
+                  saving = null;
+                  if (saveAgain) {
+                    saveAgain = false;
+                    saveState();
+                  }
+                });
+    return saving;
   }
 
   /** Transaction hashes as the mempool's local addresses take them: a JSON array of hex. */
@@ -560,12 +831,15 @@ public final class PbftVerticle extends VerticleBase {
     message.reply(
         new JsonObject()
             .put("view", replica.view())
+            .put("leader", validators.idOf(leaderOf.applyAsInt(replica.view())))
             .put("changingView", replica.isChangingView())
             .put("height", replica.deliveredSequence() + 1)
             .put("finalized", finalizedBlocks.get())
             .put("fastPath", fastBlocks.get())
             .put("rejected", rejected.get())
             .put("overloaded", overloaded.get())
+            .put("synced", syncedBlocks.get())
+            .put("catchingUp", sync.isRunning())
             .put("halted", halted));
   }
 }

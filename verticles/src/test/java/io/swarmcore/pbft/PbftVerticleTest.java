@@ -2,6 +2,7 @@ package io.swarmcore.pbft;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.swarmcore.codecs.Codecs;
 import io.swarmcore.codecs.proto.FinalizedBlock;
 import io.swarmcore.crypto.SigningKey;
@@ -11,6 +12,7 @@ import io.swarmcore.node.NodeConfig;
 import io.swarmcore.node.NodeConfigLoader;
 import io.swarmcore.pbft.core.Quorums;
 import io.swarmcore.pbft.wire.ValidatorKeys;
+import io.swarmcore.resilience.ResilienceManager;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -77,27 +79,17 @@ class PbftVerticleTest {
       keys.add(key);
       entries.add(new ValidatorKeys.Entry(id, key.publicKey()));
     }
-    ValidatorKeys validators = new ValidatorKeys(entries);
+    validators = new ValidatorKeys(entries);
+    signingKeys = keys;
     Future<?> chain = Future.succeededFuture();
     for (int i = 0; i < NODES; i++) {
-      String id = ids.get(i);
-      SigningKey key = keys.get(i);
-      NodeConfig config = config(id);
+      int node = i;
+      NodeConfig config = config(ids.get(i));
       chain =
           chain
               .compose(x -> vertx.deployVerticle(new StorageVerticle(config, null, null)))
               .compose(x -> vertx.deployVerticle(new MempoolVerticle(config, ids)))
-              .compose(
-                  x ->
-                      vertx.deployVerticle(
-                          new PbftVerticle(
-                              id,
-                              key,
-                              validators,
-                              view -> (int) (view % NODES),
-                              Quorums.of(NODES, 1),
-                              PbftVerticle.Settings.defaults()),
-                          new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)))
+              .compose(x -> deployConsensus(vertx, node))
               .map(
                   deployment -> {
                     consensusDeployments.add(deployment);
@@ -105,6 +97,23 @@ class PbftVerticleTest {
                   });
     }
     return chain.mapEmpty();
+  }
+
+  private ValidatorKeys validators;
+  private List<SigningKey> signingKeys;
+
+  /** Node {@code index}'s consensus, over whatever its storage holds (a restart when it saved). */
+  private Future<String> deployConsensus(Vertx vertx, int index) {
+    return vertx.deployVerticle(
+        new PbftVerticle(
+            "n" + index,
+            signingKeys.get(index),
+            validators,
+            view -> (int) (view % NODES),
+            Quorums.of(NODES, 1),
+            PbftVerticle.Settings.defaults(),
+            ResilienceManager.create(vertx, new SimpleMeterRegistry())),
+        new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
   }
 
   private static Future<JsonObject> request(Vertx vertx, String address, Object body) {
@@ -217,6 +226,47 @@ class PbftVerticleTest {
                 }));
   }
 
+  @Test
+  void theCrashedLeaderRestartsCatchesUpFromItsPeersAndTakesPartAgain(
+      Vertx vertx, VertxTestContext test) {
+    Set<String> submitted = new HashSet<>();
+    deployNodes(vertx)
+        .compose(x -> submit(vertx, 0, 20, submitted))
+        .compose(x -> until(vertx, () -> mempoolsEmpty(vertx, 0)))
+        .compose(x -> vertx.undeploy(consensusDeployments.get(0)))
+        .compose(x -> submit(vertx, 20, 30, submitted))
+        .compose(x -> until(vertx, () -> mempoolsEmpty(vertx, 1)))
+        .compose(x -> until(vertx, () -> sameTip(vertx, 1)))
+        // n0 comes back over its own ledger and saved state: it fetches what it missed.
+        .compose(x -> deployConsensus(vertx, 0))
+        .compose(x -> until(vertx, () -> sameTip(vertx, 0)))
+        .compose(x -> request(vertx, PbftVerticle.address("n0", "status"), new JsonObject()))
+        .compose(
+            status -> {
+              test.verify(
+                  () -> {
+                    assertThat(status.getLong("synced"))
+                        .as("blocks fetched from peers")
+                        .isPositive();
+                    assertThat(status.getLong("view"))
+                        .as("it left the view it restarted in with the others")
+                        .isGreaterThanOrEqualTo(0);
+                  });
+              // With n1 stopped, progress needs n0: 3 of 4 validators.
+              return vertx.undeploy(consensusDeployments.get(1));
+            })
+        .compose(x -> submit(vertx, 50, 10, submitted))
+        .compose(x -> until(vertx, () -> mempoolsEmpty(vertx, 2)))
+        .compose(x -> until(vertx, () -> sameTipOf(vertx, List.of("n0", "n2", "n3"))))
+        .compose(x -> chainOf(vertx, "n0"))
+        .onComplete(
+            test.succeeding(
+                chain -> {
+                  test.verify(() -> assertThat(finalTransactions(chain)).isEqualTo(submitted));
+                  test.completeNow();
+                }));
+  }
+
   private static java.util.Set<String> finalTransactions(List<FinalizedBlock> chain) {
     List<String> all = new ArrayList<>();
     chain.forEach(
@@ -291,9 +341,17 @@ class PbftVerticleTest {
 
   /** Nodes {@code from}..n-1 hold the same non-empty ledger (tip hash and root). */
   private static Future<Boolean> sameTip(Vertx vertx, int from) {
-    List<Future<JsonObject>> tips = new ArrayList<>();
+    List<String> nodes = new ArrayList<>();
     for (int i = from; i < NODES; i++) {
-      tips.add(request(vertx, StorageVerticle.address("n" + i, "status"), new JsonObject()));
+      nodes.add("n" + i);
+    }
+    return sameTipOf(vertx, nodes);
+  }
+
+  private static Future<Boolean> sameTipOf(Vertx vertx, List<String> nodes) {
+    List<Future<JsonObject>> tips = new ArrayList<>();
+    for (String node : nodes) {
+      tips.add(request(vertx, StorageVerticle.address(node, "status"), new JsonObject()));
     }
     return Future.all(tips)
         .map(

@@ -46,6 +46,9 @@ public final class ClusterHarness implements AutoCloseable {
   private final Path logDir;
   private final List<NodeHandle> nodes = new ArrayList<>();
   private final List<Process> processes = new ArrayList<>();
+  private final java.util.Map<String, Process> current = new java.util.HashMap<>();
+  private final java.util.Map<String, JsonObject> configs = new java.util.LinkedHashMap<>();
+  private final java.util.Map<String, SigningKey> signingKeys = new java.util.HashMap<>();
   private final List<Vertx> inJvmNodes = new ArrayList<>();
   private final Thread killer = new Thread(this::killProcesses, "cluster-harness-killer");
 
@@ -68,6 +71,80 @@ public final class ClusterHarness implements AutoCloseable {
   public static ClusterHarness startValidatorJvms(
       String testName, int count, Duration readyTimeout) {
     return start(testName, count, readyTimeout, true, true);
+  }
+
+  /**
+   * Writes the files of {@code count} validators of one chain (as {@link #startValidatorJvms}) and
+   * starts none of them: the test prepares their data, then calls {@link #startNode} for each.
+   */
+  public static ClusterHarness prepareValidatorJvms(String testName, int count) {
+    ClusterHarness harness = new ClusterHarness(testName);
+    try {
+      harness.prepare(count, true);
+      return harness;
+    } catch (RuntimeException | Error e) {
+      harness.close();
+      throw e;
+    }
+  }
+
+  /** Starts (or restarts) one prepared node JVM and waits until it reports healthy. */
+  public NodeHandle startNode(String nodeId, Duration readyTimeout) {
+    JsonObject config = configs.get(nodeId);
+    if (config == null) {
+      throw new IllegalArgumentException("no node " + nodeId + " was prepared");
+    }
+    Process running = current.get(nodeId);
+    if (running != null && running.isAlive()) {
+      throw new IllegalStateException(nodeId + " is running already");
+    }
+    startProcess(config);
+    NodeHandle node = node(nodeId);
+    awaitHealthy(node, readyTimeout);
+    return node;
+  }
+
+  /** Starts several prepared node JVMs together, then waits until each reports healthy. */
+  public void startNodes(List<String> nodeIds, Duration readyTimeout) {
+    for (String nodeId : nodeIds) {
+      startProcess(configs.get(nodeId));
+    }
+    for (String nodeId : nodeIds) {
+      awaitHealthy(node(nodeId), readyTimeout);
+    }
+  }
+
+  /** SIGKILL to a node JVM (no shutdown hooks, no clean close): a crash. */
+  public void kill(String nodeId) {
+    Process process = current.get(nodeId);
+    if (process == null) {
+      throw new IllegalArgumentException("no running node " + nodeId);
+    }
+    process.destroyForcibly();
+    try {
+      if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException(nodeId + " survived SIGKILL");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while killing " + nodeId, e);
+    }
+    LOG.info("killed {} (pid {}) with SIGKILL", nodeId, process.pid());
+  }
+
+  /** The voting key a prepared validator signs with (for tests that build certified data). */
+  public SigningKey signingKey(String nodeId) {
+    return signingKeys.get(nodeId);
+  }
+
+  /** A prepared node's data folder (its ledger is in {@code ledger/} under it). */
+  public Path dataDir(String nodeId) {
+    return Path.of(configs.get(nodeId).getString("dataDir"));
+  }
+
+  /** Every prepared node id, started or not, in order. */
+  public List<String> nodeIds() {
+    return List.copyOf(configs.keySet());
   }
 
   /** Like {@link #startJvms}, with each node a clustered Vert.x instance in this JVM. */
@@ -136,6 +213,7 @@ public final class ClusterHarness implements AutoCloseable {
       VrfKeyPair vrf = VrfSuite.P256_SHA256_TAI.vrf().generate(random);
       keys.add(key);
       vrfKeys.add(vrf);
+      signingKeys.put("node-" + (char) ('a' + i), key);
       validators.add(
           new JsonObject()
               .put("id", "node-" + (char) ('a' + i))
@@ -174,6 +252,7 @@ public final class ClusterHarness implements AutoCloseable {
               genesisFile,
               count);
       configs.add(config);
+      this.configs.put(config.getString("nodeId"), config);
     }
     return configs;
   }
@@ -248,16 +327,24 @@ public final class ClusterHarness implements AutoCloseable {
             "127.0.0.1",
             "-conf",
             conf.toString());
+    boolean firstStart = nodes.stream().noneMatch(n -> n.nodeId().equals(nodeId));
     try {
-      processes.add(
+      if (firstStart) {
+        Files.deleteIfExists(log); // a restart appends to the same log
+      }
+      Process process =
           new ProcessBuilder(command)
               .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start());
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .start();
+      processes.add(process);
+      current.put(nodeId, process);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + command, e);
     }
-    nodes.add(handle(config, log));
+    if (firstStart) {
+      nodes.add(handle(config, log));
+    }
   }
 
   private void startInJvm(JsonObject json, Duration timeout) {
@@ -288,8 +375,7 @@ public final class ClusterHarness implements AutoCloseable {
   }
 
   private void awaitHealthy(NodeHandle node, Duration timeout) {
-    int index = nodes.indexOf(node);
-    Process process = index < processes.size() ? processes.get(index) : null;
+    Process process = current.get(node.nodeId());
     Deadline.await(
         node.nodeId()
             + " to report UP on /health"

@@ -1,0 +1,128 @@
+package io.swarmcore.tests.harness;
+
+import io.swarmcore.codecs.LedgerHashes;
+import io.swarmcore.codecs.proto.FinalizedBlock;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What the consensus system tests ask of a running cluster through a probe member: submit
+ * transactions, read each node's ledger and consensus status, compare tips.
+ */
+public final class LedgerProbe {
+  private static final Duration STEP = Duration.ofSeconds(30);
+
+  private final ClusterProbe probe;
+
+  public LedgerProbe(ClusterProbe probe) {
+    this.probe = probe;
+  }
+
+  public JsonObject request(String address, Object body) {
+    return ClusterProbe.await(
+        probe
+            .vertx()
+            .eventBus()
+            .<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(10_000))
+            .map(m -> m.body()),
+        STEP);
+  }
+
+  public JsonObject storage(String nodeId) {
+    return request("swarm.storage." + nodeId + ".status", new JsonObject());
+  }
+
+  public JsonObject consensus(String nodeId) {
+    return request("swarm.pbft." + nodeId + ".status", new JsonObject());
+  }
+
+  /**
+   * Submits transactions {@code first}..{@code first + count - 1} on {@code swarm.tx.submit}; a
+   * submission that reaches a node just killed times out and is sent again until one is
+   * acknowledged. Returns the acknowledged hashes.
+   */
+  public Set<String> submit(String client, int first, int count) {
+    Set<String> hashes = new HashSet<>();
+    for (int i = first; i < first + count; i++) {
+      JsonObject tx =
+          new JsonObject()
+              .put("clientId", client)
+              .put("nonce", i)
+              .put("payload", Base64.getEncoder().encodeToString((client + "-" + i).getBytes()));
+      JsonObject[] reply = new JsonObject[1];
+      Deadline.await(
+          "transaction " + i + " to be acknowledged",
+          STEP,
+          () -> {
+            try {
+              reply[0] =
+                  ClusterProbe.await(
+                      probe
+                          .vertx()
+                          .eventBus()
+                          .<JsonObject>request(
+                              "swarm.tx.submit", tx, new DeliveryOptions().setSendTimeout(3_000))
+                          .map(m -> m.body()),
+                      Duration.ofSeconds(5));
+              return true;
+            } catch (RuntimeException | AssertionError unanswered) {
+              return false;
+            }
+          });
+      if (!"pending".equals(reply[0].getString("status"))) {
+        throw new AssertionError("transaction " + i + " refused: " + reply[0].encode());
+      }
+      hashes.add(reply[0].getString("hash"));
+    }
+    return hashes;
+  }
+
+  /** The given nodes hold the same ledger (size, tip hash and root), at least {@code minSize}. */
+  public boolean sameTip(List<String> nodeIds, long minSize) {
+    Set<String> tips = new HashSet<>();
+    for (String nodeId : nodeIds) {
+      JsonObject status = storage(nodeId);
+      if (status.getLong("size") < minSize) {
+        return false;
+      }
+      tips.add(
+          status.getLong("size")
+              + "/"
+              + status.getString("tipHash")
+              + "/"
+              + status.getString("ledgerRoot"));
+    }
+    return tips.size() == 1;
+  }
+
+  /** The transaction hashes in blocks {@code from}.. of a node's chain (duplicates kept). */
+  public List<String> transactions(String nodeId, long from) {
+    long size = storage(nodeId).getLong("size");
+    List<Future<FinalizedBlock>> blocks = new ArrayList<>();
+    for (long height = from; height < size; height++) {
+      blocks.add(
+          probe
+              .vertx()
+              .eventBus()
+              .<FinalizedBlock>request(
+                  "swarm.storage." + nodeId + ".block", new JsonObject().put("height", height))
+              .map(m -> m.body()));
+    }
+    List<String> hashes = new ArrayList<>();
+    for (Future<FinalizedBlock> block : blocks) {
+      ClusterProbe.await(block, STEP)
+          .getBlock()
+          .getTransactionsList()
+          .forEach(tx -> hashes.add(HexFormat.of().formatHex(LedgerHashes.transaction(tx))));
+    }
+    return hashes;
+  }
+}
