@@ -183,8 +183,10 @@ final class BlockSync {
           && !ranges.isEmpty()) {
         long[] range = ranges.poll();
         inFlight++;
+        // Each range walks the peers from its own starting point: every peer gets its turn.
+        int[] turn = {rotation++};
         retry
-            .execute(() -> fetch(range[0], range[1]))
+            .execute(() -> fetch(range[0], range[1], turn[0]++))
             .onComplete(
                 result -> {
                   inFlight--;
@@ -240,8 +242,8 @@ final class BlockSync {
     }
 
     /** Asks the next peer that has the range, through its breaker; checks what comes back. */
-    private Future<List<Verified>> fetch(long start, long end) {
-      Optional<String> peer = nextPeer(start);
+    private Future<List<Verified>> fetch(long start, long end, int turn) {
+      Optional<String> peer = nextPeer(start, turn);
       if (peer.isEmpty()) {
         return Future.failedFuture("no peer with an open breaker has block " + start);
       }
@@ -265,9 +267,9 @@ final class BlockSync {
                       "blocks {}..{} from {} failed: {}", start, end - 1, peer.get(), failure));
     }
 
-    private Optional<String> nextPeer(long start) {
+    private Optional<String> nextPeer(long start, int turn) {
       for (int i = 0; i < peers.size(); i++) {
-        String peer = peers.get(Math.floorMod(rotation++, peers.size()));
+        String peer = peers.get(Math.floorMod(turn + i, peers.size()));
         if (tips.getOrDefault(peer, 0L) > start
             && breakers.get(peer).state() != io.swarmcore.resilience.core.BreakerState.OPEN) {
           return Optional.of(peer);

@@ -1,0 +1,229 @@
+package io.swarmcore.pbft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.swarmcore.codecs.CertificateVerifier;
+import io.swarmcore.codecs.Codecs;
+import io.swarmcore.codecs.LedgerHashes;
+import io.swarmcore.codecs.MessageDomain;
+import io.swarmcore.codecs.proto.Block;
+import io.swarmcore.codecs.proto.BlockRange;
+import io.swarmcore.codecs.proto.Certificate;
+import io.swarmcore.codecs.proto.CertificateKind;
+import io.swarmcore.codecs.proto.CertificateSignature;
+import io.swarmcore.codecs.proto.Commit;
+import io.swarmcore.codecs.proto.FinalizedBlock;
+import io.swarmcore.codecs.proto.MessageType;
+import io.swarmcore.crypto.PublicKey;
+import io.swarmcore.crypto.SigningKey;
+import io.swarmcore.ledger.StorageVerticle;
+import io.swarmcore.merkle.MerkleFrontier;
+import io.swarmcore.merkle.MerkleHash;
+import io.swarmcore.resilience.ResilienceManager;
+import io.swarmcore.storage.core.BlockAssembler;
+import io.swarmcore.storage.core.LedgerTip;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * {@link BlockSync} against peers that answer well, lie or stay silent: the blocks arrive checked
+ * and in order from whoever tells the truth; lies are refused and cost only a retry.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+class BlockSyncTest {
+  private static final int BLOCKS = 700;
+
+  private final Map<String, SigningKey> keys = new LinkedHashMap<>();
+  private final List<FinalizedBlock> chain = new ArrayList<>();
+  private CertificateVerifier verifier;
+  private WorkerExecutor pool;
+
+  @BeforeEach
+  void chainOfCertifiedBlocks(Vertx vertx) {
+    Codecs.register(vertx.eventBus());
+    Map<String, PublicKey> publicKeys = new LinkedHashMap<>();
+    for (int i = 1; i <= 4; i++) {
+      byte[] seed = new byte[32];
+      seed[0] = (byte) i;
+      SigningKey key = SigningKey.fromSeed(seed);
+      keys.put("v" + i, key);
+      publicKeys.put("v" + i, key.publicKey());
+    }
+    verifier = new CertificateVerifier(publicKeys, 4, 3);
+    MerkleFrontier frontier = new MerkleFrontier();
+    LedgerTip tip = LedgerTip.empty();
+    for (int height = 0; height < BLOCKS; height++) {
+      List<ByteString> txs = List.of(ByteString.copyFromUtf8("tx-" + height));
+      Block block = BlockAssembler.block(BlockAssembler.header(tip, txs).build(), txs);
+      byte[] hash = LedgerHashes.block(block);
+      chain.add(
+          FinalizedBlock.newBuilder()
+              .setBlock(block)
+              .setCertificate(commit(height, ByteString.copyFrom(hash)))
+              .build());
+      frontier.append(MerkleHash.leaf(hash));
+      tip = new LedgerTip(tip.size() + 1, hash, frontier.root());
+    }
+    pool = vertx.createSharedWorkerExecutor("block-sync-test", 2);
+  }
+
+  @AfterEach
+  void closePool() {
+    pool.close();
+  }
+
+  private Certificate commit(long height, ByteString hash) {
+    byte[] signed =
+        MessageDomain.signedBytes(
+            MessageType.MESSAGE_TYPE_COMMIT,
+            Commit.newBuilder().setSequence(height).setBlockHash(hash).build().toByteArray());
+    Certificate.Builder certificate =
+        Certificate.newBuilder()
+            .setKind(CertificateKind.CERTIFICATE_KIND_COMMIT)
+            .setSequence(height)
+            .setBlockHash(hash);
+    for (String signer : List.of("v1", "v2", "v3")) {
+      certificate.addSignatures(
+          CertificateSignature.newBuilder()
+              .setSigner(signer)
+              .setSignature(ByteString.copyFrom(keys.get(signer).sign(signed))));
+    }
+    return certificate.build();
+  }
+
+  /** A peer's storage addresses, serving the chain through {@code answer}. */
+  private Future<Void> peer(Vertx vertx, String id, UnaryOperator<FinalizedBlock> answer) {
+    var status =
+        vertx
+            .eventBus()
+            .consumer(
+                StorageVerticle.address(id, "status"),
+                m -> m.reply(new JsonObject().put("size", chain.size())));
+    var blocks =
+        vertx
+            .eventBus()
+            .<JsonObject>consumer(
+                StorageVerticle.address(id, "blocks"),
+                m -> {
+                  int from = m.body().getInteger("from");
+                  int count = m.body().getInteger("count");
+                  BlockRange.Builder range = BlockRange.newBuilder();
+                  // Short answers, as the byte cap would give them.
+                  for (int h = from; h < Math.min(chain.size(), from + Math.min(count, 100)); h++) {
+                    range.addBlocks(answer.apply(chain.get(h)));
+                  }
+                  m.reply(range.build());
+                });
+    return Future.all(status.completion(), blocks.completion()).mapEmpty();
+  }
+
+  private static FinalizedBlock badSignature(FinalizedBlock block) {
+    Certificate certificate = block.getCertificate();
+    return block.toBuilder()
+        .setCertificate(
+            certificate.toBuilder()
+                .setSignatures(
+                    0,
+                    certificate.getSignatures(0).toBuilder()
+                        .setSignature(certificate.getSignatures(1).getSignature())))
+        .build();
+  }
+
+  private BlockSync sync(Vertx vertx, List<String> peers, List<FinalizedBlock> stored) {
+    return new BlockSync(
+        vertx,
+        "me",
+        peers,
+        verifier,
+        ResilienceManager.create(vertx, new SimpleMeterRegistry()),
+        pool,
+        blocks -> {
+          blocks.forEach(b -> stored.add(b.finalized()));
+          return Future.succeededFuture();
+        });
+  }
+
+  @Test
+  void blocksComeCheckedAndInOrderFromTheHonestPeerWhateverTheOthersDo(
+      Vertx vertx, VertxTestContext test) {
+    List<FinalizedBlock> stored = Collections.synchronizedList(new ArrayList<>());
+    // "mute" claims a tip in its status but serves no blocks at all.
+    var mute =
+        vertx
+            .eventBus()
+            .consumer(
+                StorageVerticle.address("mute", "status"),
+                m -> m.reply(new JsonObject().put("size", BLOCKS)));
+    Future.all(
+            peer(vertx, "liar", BlockSyncTest::badSignature),
+            peer(vertx, "good", b -> b),
+            mute.completion())
+        .compose(x -> sync(vertx, List.of("liar", "mute", "good"), stored).catchUp(0))
+        .onComplete(
+            test.succeeding(
+                reached ->
+                    test.verify(
+                        () -> {
+                          assertThat(reached).isEqualTo(BLOCKS);
+                          assertThat(stored).containsExactlyElementsOf(chain);
+                          test.completeNow();
+                        })));
+  }
+
+  @Test
+  void withOnlyLiarsTheCatchUpFailsAndSaysWhy(Vertx vertx, VertxTestContext test) {
+    List<FinalizedBlock> stored = Collections.synchronizedList(new ArrayList<>());
+    peer(vertx, "liar", BlockSyncTest::badSignature)
+        .compose(x -> sync(vertx, List.of("liar"), stored).catchUp(0))
+        .onComplete(
+            test.failing(
+                failure ->
+                    test.verify(
+                        () -> {
+                          assertThat(failure)
+                              .hasMessageContaining("no peer served blocks")
+                              .hasMessageContaining("signature of v1 does not verify");
+                          assertThat(stored).isEmpty();
+                          test.completeNow();
+                        })));
+  }
+
+  @Test
+  void aPeerThatSkipsAHeightIsRefused(Vertx vertx, VertxTestContext test) {
+    List<FinalizedBlock> stored = Collections.synchronizedList(new ArrayList<>());
+    BlockSync sync = sync(vertx, List.of("x"), stored);
+    BlockRange gap =
+        BlockRange.newBuilder().addBlocks(chain.get(0)).addBlocks(chain.get(2)).build();
+    BlockRange foreign =
+        BlockRange.newBuilder().addBlocks(chain.get(0)).addBlocks(chain.get(1)).build();
+    test.verify(
+        () -> {
+          org.assertj.core.api.Assertions.assertThatThrownBy(() -> sync.verified(gap, 0, 10, "x"))
+              .hasMessageContaining("x sent block 2 in place of 1");
+          org.assertj.core.api.Assertions.assertThatThrownBy(
+                  () -> sync.verified(foreign, 5, 10, "x"))
+              .hasMessageContaining("x sent block 0 in place of 5");
+          assertThat(sync.verified(foreign, 0, 10, "x")).hasSize(2);
+        });
+    test.completeNow();
+  }
+}
