@@ -63,7 +63,13 @@ public final class PbftVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(PbftVerticle.class);
   private static final HexFormat HEX = HexFormat.of();
 
-  /** How the replica is tuned; defaults in {@link #defaults()}. */
+  /**
+   * How the replica is tuned; defaults in {@link #defaults()}.
+   *
+   * @param pipelineDepth proposals the leader keeps in flight (proposed, not yet final) at most:
+   *     under load transactions gather while these finish, so blocks fill up instead of many tiny
+   *     blocks each paying a full vote round; must be at most the window
+   */
   public record Settings(
       long checkpointInterval,
       long window,
@@ -71,9 +77,17 @@ public final class PbftVerticle extends VerticleBase {
       long maxTimeoutMs,
       Batcher.Limits blockLimits,
       int verifyThreads,
-      long commitGraceMs) {
+      long commitGraceMs,
+      int pipelineDepth) {
+    public Settings {
+      if (pipelineDepth < 1 || pipelineDepth > window) {
+        throw new IllegalArgumentException(
+            "pipeline depth must be 1 to the window (" + window + "), got " + pipelineDepth);
+      }
+    }
+
     public static Settings defaults() {
-      return new Settings(16, 64, 2_000, 30_000, new Batcher.Limits(2_000, 4L << 20, 5), 2, 50);
+      return new Settings(16, 64, 2_000, 30_000, new Batcher.Limits(2_000, 4L << 20, 5), 2, 50, 4);
     }
   }
 
@@ -763,6 +777,9 @@ public final class PbftVerticle extends VerticleBase {
     Optional<ByteString> parent = replica.proposalParent();
     if (proposing || sequence.isEmpty() || parent.isEmpty()) {
       return;
+    }
+    if (sequence.get() - replica.deliveredSequence() > settings.pipelineDepth()) {
+      return; // enough in flight: the next block fills up meanwhile
     }
     Optional<ByteString> ledgerRoot = roots.rootAfter(parent.get());
     if (ledgerRoot.isEmpty()) {

@@ -312,12 +312,19 @@ public final class ClusterHarness implements AutoCloseable {
     }
     Path conf = workDir.resolve(nodeId).resolve("node.json").toAbsolutePath();
     Path log = logDir.resolve(nodeId + ".log");
-    List<String> command =
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // Small heaps, a serial collector, C1 only (quick to warm up): many node JVMs share two
+    // cores in short runs. Long runs want full tiered compilation: override with
+    // -Dswarm.nodeJvmArgs="..." (space-separated).
+    command.addAll(
         List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m",
-            "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1",
+            System.getProperty(
+                    "swarm.nodeJvmArgs", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1")
+                .trim()
+                .split("\\s+")));
+    command.addAll(
+        List.of(
             "-jar",
             jar,
             "run",
@@ -326,7 +333,7 @@ public final class ClusterHarness implements AutoCloseable {
             "-cluster-host",
             "127.0.0.1",
             "-conf",
-            conf.toString());
+            conf.toString()));
     boolean firstStart = nodes.stream().noneMatch(n -> n.nodeId().equals(nodeId));
     try {
       if (firstStart) {

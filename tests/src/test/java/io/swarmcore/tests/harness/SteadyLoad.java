@@ -1,0 +1,212 @@
+package io.swarmcore.tests.harness;
+
+import io.swarmcore.codecs.LedgerHashes;
+import io.swarmcore.codecs.proto.BlockHeader;
+import io.swarmcore.codecs.proto.FinalizedBlock;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Submits transactions at a steady rate from a probe member and times each from its submission to
+ * the moment an observer node announces the block holding it on {@code swarm.blocks.finalized} (the
+ * block's transactions are then read from that node's storage). Callbacks run on several event
+ * loops: the bookkeeping is guarded by this object's lock.
+ */
+public final class SteadyLoad implements AutoCloseable {
+  /** What a run measured. */
+  public record Summary(
+      int acknowledged,
+      int finalized,
+      double seconds,
+      double txPerSecond,
+      double p50Ms,
+      double p99Ms,
+      double maxMs) {
+    @Override
+    public String toString() {
+      return String.format(
+          "%d acknowledged, %d final in %.1f s: %.0f tx/s, latency p50 %.1f ms, p99 %.1f ms, max"
+              + " %.1f ms",
+          acknowledged, finalized, seconds, txPerSecond, p50Ms, p99Ms, maxMs);
+    }
+  }
+
+  private final Vertx vertx;
+  private final String observer;
+  private final MessageConsumer<FinalizedBlock> consumer;
+  private final Map<String, Long> submittedAt = new HashMap<>();
+  private final Map<String, Long> finalizedAt = new HashMap<>();
+  private final List<Long> latencies = new ArrayList<>();
+  private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger refused = new AtomicInteger();
+  private long firstSubmit;
+  private long lastFinal;
+
+  /** Watches {@code observer}'s announcements of final blocks. */
+  public SteadyLoad(ClusterProbe probe, String observer) {
+    this.vertx = probe.vertx();
+    this.observer = observer;
+    this.consumer =
+        vertx
+            .eventBus()
+            .consumer(
+                "swarm.blocks.finalized",
+                message -> {
+                  if (observer.equals(message.headers().get("node"))) {
+                    long at = System.nanoTime();
+                    fetchAndTime(message.body(), at);
+                  }
+                });
+  }
+
+  private void fetchAndTime(FinalizedBlock announced, long at) {
+    long height;
+    try {
+      height = BlockHeader.parseFrom(announced.getBlock().getHeader()).getHeight();
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IllegalStateException("an announced header does not parse", e);
+    }
+    vertx
+        .eventBus()
+        .<FinalizedBlock>request(
+            "swarm.storage." + observer + ".block", new JsonObject().put("height", height))
+        .onSuccess(
+            reply -> {
+              synchronized (this) {
+                reply
+                    .body()
+                    .getBlock()
+                    .getTransactionsList()
+                    .forEach(
+                        tx -> {
+                          String hash = HexFormat.of().formatHex(LedgerHashes.transaction(tx));
+                          Long sent = submittedAt.remove(hash);
+                          if (sent != null) {
+                            latencies.add(at - sent);
+                            lastFinal = Math.max(lastFinal, at);
+                          } else {
+                            finalizedAt.put(hash, at);
+                          }
+                        });
+              }
+            });
+  }
+
+  /**
+   * Submits {@code rate} transactions per second for {@code duration}, then waits (up to {@code
+   * drain}) until every acknowledged one was seen final.
+   */
+  public Summary run(String client, int rate, Duration duration, Duration drain) {
+    int total = (int) (rate * duration.toMillis() / 1000);
+    long period = 10;
+    int perTick = Math.max(1, (int) Math.round(rate * period / 1000.0));
+    AtomicInteger sent = new AtomicInteger();
+    synchronized (this) {
+      firstSubmit = System.nanoTime();
+    }
+    long timer =
+        vertx.setPeriodic(
+            period,
+            id -> {
+              for (int i = 0; i < perTick && sent.get() < total; i++) {
+                submit(client, sent.getAndIncrement());
+              }
+              if (sent.get() >= total) {
+                vertx.cancelTimer(id);
+              }
+            });
+    Deadline.await(
+        "all " + total + " submissions to be answered",
+        duration.plus(drain),
+        () -> acknowledged.size() + refused.get() >= total);
+    Deadline.await(
+        "every acknowledged transaction to be seen final at " + observer,
+        drain,
+        () -> {
+          synchronized (this) {
+            return latencies.size() >= acknowledged.size();
+          }
+        });
+    vertx.cancelTimer(timer);
+    return summary();
+  }
+
+  private void submit(String client, int nonce) {
+    JsonObject tx =
+        new JsonObject()
+            .put("clientId", client)
+            .put("nonce", nonce)
+            .put("payload", Base64.getEncoder().encodeToString(new byte[96]));
+    long at = System.nanoTime();
+    vertx
+        .eventBus()
+        .<JsonObject>request("swarm.tx.submit", tx, new DeliveryOptions().setSendTimeout(10_000))
+        .onComplete(
+            reply -> {
+              if (reply.failed() || !"pending".equals(reply.result().body().getString("status"))) {
+                refused.incrementAndGet();
+                return;
+              }
+              String hash = reply.result().body().getString("hash");
+              synchronized (this) {
+                acknowledged.add(hash);
+                Long finalAt = finalizedAt.remove(hash);
+                if (finalAt != null) {
+                  latencies.add(finalAt - at);
+                  lastFinal = Math.max(lastFinal, finalAt);
+                } else {
+                  submittedAt.put(hash, at);
+                }
+              }
+            });
+  }
+
+  /** Every transaction acknowledged so far (hex hashes). */
+  public Set<String> acknowledged() {
+    return Set.copyOf(acknowledged);
+  }
+
+  public int refused() {
+    return refused.get();
+  }
+
+  private synchronized Summary summary() {
+    List<Long> sorted = new ArrayList<>(latencies);
+    Collections.sort(sorted);
+    double seconds = (lastFinal - firstSubmit) / 1e9;
+    return new Summary(
+        acknowledged.size(),
+        sorted.size(),
+        seconds,
+        sorted.size() / Math.max(seconds, 1e-9),
+        percentile(sorted, 0.50),
+        percentile(sorted, 0.99),
+        sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1) / 1e6);
+  }
+
+  private static double percentile(List<Long> sorted, double p) {
+    if (sorted.isEmpty()) {
+      return 0;
+    }
+    int index = (int) Math.ceil(p * sorted.size()) - 1;
+    return sorted.get(Math.max(0, index)) / 1e6;
+  }
+
+  @Override
+  public void close() {
+    ClusterProbe.await(consumer.unregister(), Duration.ofSeconds(10));
+  }
+}
