@@ -105,6 +105,9 @@ public final class PbftVerticle extends VerticleBase {
   private WorkerExecutor verifiers;
   private long timer = -1;
   private long pollTimer = -1;
+  private long lagTimer = -1;
+  private long lastProgressMs;
+  private boolean workPending;
   private static final int MAX_VERIFYING = 10_000;
 
   private boolean proposing;
@@ -322,6 +325,18 @@ public final class PbftVerticle extends VerticleBase {
                 });
     pollTimer =
         vertx.setPeriodic(Math.max(1, settings.blockLimits().maxDelay()), id -> pollMempool());
+    // A replica that missed proposals (it joined late, a message was lost) would time out and ask
+    // for a view change alone, which keeps it from voting: catching up early prevents that.
+    long lagAfter = Math.max(1, settings.baseTimeoutMs() / 4);
+    lastProgressMs = now();
+    lagTimer =
+        vertx.setPeriodic(
+            lagAfter,
+            id -> {
+              if (workPending && now() - lastProgressMs >= lagAfter) {
+                catchUp();
+              }
+            });
     // The cluster-wide registrations must be known before the node counts as started.
     return Future.all(inbox.completion(), status.completion(), checkpoint.completion())
         .onSuccess(ready -> catchUp());
@@ -331,6 +346,7 @@ public final class PbftVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(timer);
     vertx.cancelTimer(pollTimer);
+    vertx.cancelTimer(lagTimer);
     return verifiers.close();
   }
 
@@ -463,6 +479,9 @@ public final class PbftVerticle extends VerticleBase {
   private void step(List<ReplicaOutput<NodeBlock, SignedEnvelope>> outputs) {
     if (halted) {
       return;
+    }
+    if (replica.deliveredSequence() + 1 != height) {
+      lastProgressMs = now();
     }
     height = replica.deliveredSequence() + 1;
     view = replica.view();
@@ -681,6 +700,8 @@ public final class PbftVerticle extends VerticleBase {
                                   input(r -> r.onStored(b.block().height(), b.block().hash()));
                                 }
                               }
+                              // Proposals that arrived before their parent can be judged now.
+                              releaseChildren(last.hash());
                             });
                   });
         });
@@ -767,6 +788,10 @@ public final class PbftVerticle extends VerticleBase {
         .onSuccess(
             reply -> {
               boolean pending = reply.body().getInteger("size") > 0;
+              if (pending && !workPending) {
+                lastProgressMs = now(); // the wait for progress starts with the work
+              }
+              workPending = pending;
               input(r -> r.onWorkPending(pending));
             });
   }

@@ -52,6 +52,11 @@ public final class Replica<B, P> {
   private final ViewChangeCheck<B, P> viewChangeCheck;
   private final ReproposalRule<B> rule;
   private final long commitGrace;
+
+  /** Consecutive blocks final on the commit path after which the commit grace is skipped. */
+  static final int ADAPT_AFTER = 16;
+
+  private int commitPathStreak;
   private final Verifier<B, P> verifier;
 
   private long view;
@@ -789,7 +794,11 @@ public final class Replica<B, P> {
         apply(sequence, slot(sequence).prepare(self, prepare.digest(), proof), out);
       } else if (step instanceof Slot.Prepared prepared) {
         history.prepared(view, sequence, accepted.get(sequence), slot(sequence).preparedProofs());
-        if (commitGrace > 0) {
+        if (commitGrace > 0 && commitPathStreak >= ADAPT_AFTER) {
+          // The fast quorum has not been forming (a replica down or slow): waiting for it would
+          // only delay every block. Commit at once; a fast quorum still wins if it comes back.
+          apply(sequence, slot(sequence).commitNow(), out);
+        } else if (commitGrace > 0) {
           commitDue.put(sequence, now + commitGrace);
         }
         markExtendable(sequence, prepared.digest(), out);
@@ -834,6 +843,7 @@ public final class Replica<B, P> {
     boolean progressed = false;
     while ((next = finalizedAhead.remove(deliveredSequence + 1)) != null) {
       out.add(next);
+      commitPathStreak = next.path() == Slot.Path.FAST ? 0 : commitPathStreak + 1;
       deliveredSequence = next.sequence();
       deliveredDigest = blocks.digest(next.block());
       progressed = true;
