@@ -130,6 +130,25 @@ class CertificateVerifierTest {
   }
 
   @Test
+  void theShapeCheckSkipsSignatureBytesButNotTheQuorum() {
+    var commit =
+        certificate(CertificateKind.CERTIFICATE_KIND_COMMIT, List.of("node-1", "node-2", "node-3"));
+    var tampered =
+        commit.toBuilder()
+            .setSignatures(
+                1,
+                commit.getSignatures(1).toBuilder()
+                    .setSignature(commit.getSignatures(0).getSignature()))
+            .build();
+    var short2 = certificate(CertificateKind.CERTIFICATE_KIND_COMMIT, List.of("node-1", "node-2"));
+
+    assertThat(verifier.shapeProblem(tampered, 5, hash)).isEmpty();
+    assertThat(verifier.problem(tampered, 5, hash)).isPresent();
+    assertThat(verifier.shapeProblem(short2, 5, hash))
+        .contains("certificate has 2 signatures, needs 3 for its kind");
+  }
+
+  @Test
   void duplicateAndUnknownSignersAreRefused() {
     var commit =
         certificate(CertificateKind.CERTIFICATE_KIND_COMMIT, List.of("node-1", "node-2", "node-3"));

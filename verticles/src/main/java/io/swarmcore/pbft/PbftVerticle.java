@@ -69,6 +69,9 @@ public final class PbftVerticle extends VerticleBase {
    * @param pipelineDepth proposals the leader keeps in flight (proposed, not yet final) at most:
    *     under load transactions gather while these finish, so blocks fill up instead of many tiny
    *     blocks each paying a full vote round; must be at most the window
+   * @param syncVerifiesEverySignature whether a catch-up checks the signatures of every fetched
+   *     certificate, or those of the last block of each range (which proves the blocks below it
+   *     through their parent hashes) and the shape of the others; see {@link BlockSync}
    */
   public record Settings(
       long checkpointInterval,
@@ -78,7 +81,8 @@ public final class PbftVerticle extends VerticleBase {
       Batcher.Limits blockLimits,
       int verifyThreads,
       long commitGraceMs,
-      int pipelineDepth) {
+      int pipelineDepth,
+      boolean syncVerifiesEverySignature) {
     public Settings {
       if (pipelineDepth < 1 || pipelineDepth > window) {
         throw new IllegalArgumentException(
@@ -87,7 +91,8 @@ public final class PbftVerticle extends VerticleBase {
     }
 
     public static Settings defaults() {
-      return new Settings(16, 64, 2_000, 30_000, new Batcher.Limits(2_000, 4L << 20, 5), 2, 50, 4);
+      return new Settings(
+          16, 64, 2_000, 30_000, new Batcher.Limits(2_000, 4L << 20, 5), 2, 50, 4, false);
     }
   }
 
@@ -213,6 +218,7 @@ public final class PbftVerticle extends VerticleBase {
             new CertificateVerifier(keys, quorums.fastQuorum(), quorums.slowQuorum()),
             resilience,
             verifiers,
+            settings.syncVerifiesEverySignature(),
             this::storeSynced);
     Future<JsonObject> tip =
         vertx

@@ -148,6 +148,8 @@ class BlockSyncTest {
         .build();
   }
 
+  private boolean everySignature = true;
+
   private BlockSync sync(Vertx vertx, List<String> peers, List<FinalizedBlock> stored) {
     return new BlockSync(
         vertx,
@@ -156,6 +158,7 @@ class BlockSyncTest {
         verifier,
         ResilienceManager.create(vertx, new SimpleMeterRegistry()),
         pool,
+        everySignature,
         blocks -> {
           blocks.forEach(b -> stored.add(b.finalized()));
           return Future.succeededFuture();
@@ -205,6 +208,44 @@ class BlockSyncTest {
                           assertThat(stored).isEmpty();
                           test.completeNow();
                         })));
+  }
+
+  @Test
+  void withoutCheckingEverySignatureTheLastBlockOfARangeProvesTheOthers(Vertx vertx) {
+    everySignature = false;
+    BlockSync sync = sync(vertx, List.of("x"), new ArrayList<>());
+    BlockRange honest = BlockRange.newBuilder().addAllBlocks(chain.subList(0, 10)).build();
+    BlockRange badLast = honest.toBuilder().setBlocks(9, badSignature(chain.get(9))).build();
+    // A block inside the range with other content: its hash is no longer its child's parent.
+    FinalizedBlock third = chain.get(3);
+    FinalizedBlock forged =
+        third.toBuilder()
+            .setBlock(
+                third.getBlock().toBuilder()
+                    .clearTransactions()
+                    .addTransactions(ByteString.copyFromUtf8("tx-3"))
+                    .setHeader(
+                        io.swarmcore.codecs.proto.BlockHeader.newBuilder()
+                            .setHeight(3)
+                            .setTxCount(1)
+                            .setTxRoot(
+                                ByteString.copyFrom(
+                                    LedgerHashes.txRoot(
+                                        List.of(
+                                            LedgerHashes.transaction(
+                                                ByteString.copyFromUtf8("tx-3"))))))
+                            .setProposer("mallory")
+                            .build()
+                            .toByteString()))
+            .build();
+    BlockRange forgedInside = honest.toBuilder().setBlocks(3, forged).build();
+
+    assertThat(sync.verified(honest, 0, 10, "x")).hasSize(10);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> sync.verified(badLast, 0, 10, "x"))
+        .hasMessageContaining("x sent block 9: signature of v1 does not verify");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> sync.verified(forgedInside, 0, 10, "x"))
+        .hasMessageContaining("x sent block 3");
   }
 
   @Test
