@@ -38,7 +38,9 @@ public record NodeConfig(
       int validatorCount,
       int byzantineTolerance,
       boolean fastPathEnabled,
-      double fastPathThreshold) {
+      double fastPathThreshold,
+      long commitGraceMs,
+      int pipelineDepth) {
 
     /**
      * The quorums the replica uses. The threshold goes through its shortest decimal form, so 0.7
@@ -89,7 +91,13 @@ public record NodeConfig(
           "storage",
           "resilience");
   private static final Set<String> CONSENSUS_KEYS =
-      Set.of("validatorCount", "byzantineTolerance", "fastPathEnabled", "fastPathThreshold");
+      Set.of(
+          "validatorCount",
+          "byzantineTolerance",
+          "fastPathEnabled",
+          "fastPathThreshold",
+          "commitGraceMs",
+          "pipelineDepth");
   private static final Set<String> ENDPOINT_KEYS = Set.of("host", "port");
   private static final Set<String> CLUSTER_KEYS = Set.of("name", "host", "port", "members");
   private static final Set<String> PEERS_KEYS = Set.of("announceIntervalMs");
@@ -197,7 +205,13 @@ public record NodeConfig(
           "\"consensus.fastPathThreshold\" must be in (0, 1] (a share of the validators), got "
               + threshold);
     }
-    return new Consensus(n, f, fastPath, threshold);
+    return new Consensus(
+        n,
+        f,
+        fastPath,
+        threshold,
+        fields.longValue(json, "consensus", "commitGraceMs", 0, 10_000),
+        fields.integer(json, "consensus", "pipelineDepth", 1, 64));
   }
 
   private static Endpoint endpoint(JsonFields fields, JsonObject parent, String name) {

@@ -157,7 +157,8 @@ public final class NodeVerticle extends VerticleBase {
             validators,
             leaderOf,
             config.consensus().quorums(),
-            PbftVerticle.Settings.defaults(),
+            PbftVerticle.Settings.defaults()
+                .tuned(config.consensus().commitGraceMs(), config.consensus().pipelineDepth()),
             resilience);
     metrics.gauge(
         "swarm_consensus_height", "Blocks final at this node", () -> consensus.stats().height());

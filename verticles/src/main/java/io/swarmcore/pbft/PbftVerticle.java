@@ -90,6 +90,20 @@ public final class PbftVerticle extends VerticleBase {
       }
     }
 
+    /** These settings with the commit grace and pipeline depth of the node's configuration. */
+    public Settings tuned(long commitGraceMs, int pipelineDepth) {
+      return new Settings(
+          checkpointInterval,
+          window,
+          baseTimeoutMs,
+          maxTimeoutMs,
+          blockLimits,
+          verifyThreads,
+          commitGraceMs,
+          pipelineDepth,
+          syncVerifiesEverySignature);
+    }
+
     public static Settings defaults() {
       return new Settings(
           16, 64, 2_000, 30_000, new Batcher.Limits(2_000, 4L << 20, 5), 2, 50, 4, false);
@@ -426,6 +440,29 @@ public final class PbftVerticle extends VerticleBase {
     releaseChildren(block.hash());
   }
 
+  /**
+   * Forgets held proposals of views below {@code view}. Those of the new view stay: its leader's
+   * proposals may arrive before the NEW-VIEW that installs it here.
+   */
+  private void dropHeldBefore(long view) {
+    heldCount = 0;
+    held.values()
+        .forEach(
+            waiting -> {
+              waiting.removeIf(call -> proposalView(call) < view);
+              heldCount += waiting.size();
+            });
+    held.values().removeIf(List::isEmpty);
+  }
+
+  private static long proposalView(ConsensusWire.Inbound call) {
+    try {
+      return BlockHeader.parseFrom(call.blocks().get(0).block().getHeader()).getView();
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      return -1; // checked on decoding; cannot happen
+    }
+  }
+
   private void releaseChildren(ByteString parent) {
     List<ConsensusWire.Inbound> children = held.remove(parent);
     if (children != null) {
@@ -505,8 +542,7 @@ public final class PbftVerticle extends VerticleBase {
       } else if (output instanceof ReplicaOutput.CancelTimer<NodeBlock, SignedEnvelope>) {
         vertx.cancelTimer(timer);
       } else if (output instanceof ReplicaOutput.ViewInstalled<NodeBlock, SignedEnvelope> v) {
-        held.clear(); // proposals of the old view are refused now anyway
-        heldCount = 0;
+        dropHeldBefore(v.view()); // the old views' proposals are refused now anyway
         installedView = v.view();
         saveState();
         LOG.info(

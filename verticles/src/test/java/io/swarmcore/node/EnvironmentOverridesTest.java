@@ -20,7 +20,7 @@ class EnvironmentOverridesTest {
 
     NodeConfig config = NodeConfig.parse(EnvironmentOverrides.apply(merged));
 
-    assertThat(config.consensus()).isEqualTo(new NodeConfig.Consensus(7, 2, false, 0.9));
+    assertThat(config.consensus()).isEqualTo(new NodeConfig.Consensus(7, 2, false, 0.9, 50, 4));
     assertThat(config.cluster().members()).containsExactly("127.0.0.1:5701", "127.0.0.1:5702");
   }
 
@@ -44,8 +44,13 @@ class EnvironmentOverridesTest {
   void theDocumentedVariablesAreTheOnesRead() {
     assertThat(EnvironmentOverrides.names())
         .contains(
-            "VALIDATOR_COUNT", "BYZANTINE_TOLERANCE", "FAST_PATH_ENABLED", "FAST_PATH_THRESHOLD")
+            "VALIDATOR_COUNT",
+            "BYZANTINE_TOLERANCE",
+            "FAST_PATH_ENABLED",
+            "FAST_PATH_THRESHOLD",
+            "COMMIT_GRACE_MS",
+            "PIPELINE_DEPTH")
         .allMatch(name -> name.equals(name.toUpperCase()));
-    assertThat(new JsonArray(EnvironmentOverrides.names())).hasSize(12);
+    assertThat(new JsonArray(EnvironmentOverrides.names())).hasSize(14);
   }
 }
