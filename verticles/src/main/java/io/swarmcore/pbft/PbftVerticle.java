@@ -106,7 +106,7 @@ public final class PbftVerticle extends VerticleBase {
 
     public static Settings defaults() {
       return new Settings(
-          16, 64, 2_000, 30_000, new Batcher.Limits(2_000, 4L << 20, 5), 2, 50, 4, false);
+          16, 64, 2_000, 30_000, new Batcher.Limits(2_000, 4L << 20, 5), 2, 150, 4, false);
     }
   }
 
