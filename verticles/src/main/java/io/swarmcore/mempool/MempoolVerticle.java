@@ -214,6 +214,7 @@ public final class MempoolVerticle extends VerticleBase {
     message.reply(
         new JsonObject()
             .put("size", pool.size())
+            .put("proposed", pool.proposedCount())
             .put("bytes", pool.bytes())
             .put("gossiped", gossipedTransactions));
   }

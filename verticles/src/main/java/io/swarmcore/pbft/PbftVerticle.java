@@ -141,6 +141,9 @@ public final class PbftVerticle extends VerticleBase {
   // Final blocks waiting for the append in progress: stored together next (group commit).
   private List<ReplicaOutput.Finalize<NodeBlock, SignedEnvelope>> pendingFinals = new ArrayList<>();
   private long storedHeight;
+  // This node's own proposals not yet final, by height: their transactions go back to the
+  // mempool if a view change abandons them.
+  private final java.util.TreeMap<Long, List<ByteString>> ownProposals = new java.util.TreeMap<>();
   private BlockSync sync;
   private Checkpoints<SignedEnvelope> checkpoints;
   private long installedView;
@@ -441,6 +444,23 @@ public final class PbftVerticle extends VerticleBase {
   }
 
   /**
+   * A new view abandons this node's proposals that are not final: their transactions become
+   * proposable again (the mempool would otherwise keep them as proposed for good). If the new view
+   * re-proposes one of those blocks, its transactions become final with it, and a later proposal of
+   * this node leaves out what the blocks below it hold.
+   */
+  private void returnOwnProposals() {
+    ownProposals.headMap(storedHeight).clear();
+    if (ownProposals.isEmpty()) {
+      return;
+    }
+    List<ByteString> abandoned = new ArrayList<>();
+    ownProposals.values().forEach(abandoned::addAll);
+    ownProposals.clear();
+    vertx.eventBus().request(MempoolVerticle.address(selfId, "unproposed"), hashes(abandoned));
+  }
+
+  /**
    * Forgets held proposals of views below {@code view}. Those of the new view stay: its leader's
    * proposals may arrive before the NEW-VIEW that installs it here.
    */
@@ -543,6 +563,7 @@ public final class PbftVerticle extends VerticleBase {
         vertx.cancelTimer(timer);
       } else if (output instanceof ReplicaOutput.ViewInstalled<NodeBlock, SignedEnvelope> v) {
         dropHeldBefore(v.view()); // the old views' proposals are refused now anyway
+        returnOwnProposals();
         installedView = v.view();
         saveState();
         LOG.info(
@@ -621,6 +642,7 @@ public final class PbftVerticle extends VerticleBase {
         .compose(
             stored -> {
               storedHeight = fresh.get(fresh.size() - 1).sequence() + 1;
+              ownProposals.headMap(storedHeight).clear();
               List<ByteString> transactions = new ArrayList<>();
               for (int i = 0; i < fresh.size(); i++) {
                 ReplicaOutput.Finalize<NodeBlock, SignedEnvelope> f = fresh.get(i);
@@ -726,6 +748,7 @@ public final class PbftVerticle extends VerticleBase {
                   stored -> {
                     NodeBlock last = fresh.get(fresh.size() - 1).block();
                     storedHeight = last.height() + 1;
+                    ownProposals.headMap(storedHeight).clear();
                     List<ByteString> transactions = new ArrayList<>();
                     for (BlockSync.Verified b : fresh) {
                       announce(b.finalized());
@@ -907,6 +930,7 @@ public final class PbftVerticle extends VerticleBase {
                           .addAllTransactions(txs)
                           .build());
               roots.saw(block);
+              ownProposals.put(sequence.get(), block.transactionHashes());
               input(r -> r.propose(block));
             });
   }

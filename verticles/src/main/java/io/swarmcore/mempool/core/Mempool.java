@@ -207,6 +207,11 @@ public final class Mempool {
     return ready.containsKey(hash) || proposed.containsKey(hash);
   }
 
+  /** Pending transactions that are in a proposal not yet final. */
+  public int proposedCount() {
+    return proposed.size();
+  }
+
   public int size() {
     return ready.size() + proposed.size();
   }
