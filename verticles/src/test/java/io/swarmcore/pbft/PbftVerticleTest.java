@@ -63,11 +63,16 @@ class PbftVerticleTest {
                 new JsonObject()
                     .put("nodeId", id)
                     .put("dataDir", dir.resolve(id).toString())
-                    .put("mempool", new JsonObject().put("gossipIntervalMs", 5)),
+                    .put(
+                        "mempool",
+                        new JsonObject()
+                            .put("gossipIntervalMs", id.equals(quietGossip) ? 60_000 : 5)),
                 true));
   }
 
   private final List<String> consensusDeployments = new ArrayList<>();
+  // A node whose mempool does not gossip in the test that needs one (null: all gossip).
+  private String quietGossip;
 
   private Future<Void> deployNodes(Vertx vertx) {
     Codecs.register(vertx.eventBus());
@@ -265,6 +270,66 @@ class PbftVerticleTest {
                   test.verify(() -> assertThat(finalTransactions(chain)).isEqualTo(submitted));
                   test.completeNow();
                 }));
+  }
+
+  @Test
+  void aViewChangeGivesTheOldLeadersAbandonedProposalsBackToItsMempool(
+      Vertx vertx, VertxTestContext test) {
+    // n0 leads view 0; its mempool keeps what it receives to itself, so its proposals are the
+    // only place those transactions are; nobody else runs consensus yet, so none become final.
+    quietGossip = "n0";
+    deployNodes(vertx)
+        .compose(x -> vertx.undeploy(consensusDeployments.get(1)))
+        .compose(x -> vertx.undeploy(consensusDeployments.get(2)))
+        .compose(x -> vertx.undeploy(consensusDeployments.get(3)))
+        .compose(x -> submitTo(vertx, "n0", 0, 5))
+        .compose(x -> until(vertx, () -> mempoolProposed(vertx, "n0").map(p -> p == 5)))
+        // The others come back with work of their own; n0's view-0 blocks never gather a quorum.
+        .compose(x -> deployConsensus(vertx, 1))
+        .compose(x -> deployConsensus(vertx, 2))
+        .compose(x -> deployConsensus(vertx, 3))
+        .compose(x -> submitTo(vertx, "n1", 100, 5))
+        .compose(
+            x ->
+                until(
+                    vertx,
+                    () ->
+                        request(vertx, PbftVerticle.address("n0", "status"), new JsonObject())
+                            .compose(
+                                status ->
+                                    mempoolProposed(vertx, "n0")
+                                        .map(p -> status.getLong("view") >= 1 && p == 0))))
+        .compose(x -> request(vertx, MempoolVerticle.address("n0", "status"), new JsonObject()))
+        .onComplete(
+            test.succeeding(
+                status -> {
+                  test.verify(
+                      () ->
+                          assertThat(status.getInteger("size"))
+                              .as("n0's five are pending again, ready for its next turn")
+                              .isGreaterThanOrEqualTo(5));
+                  test.completeNow();
+                }));
+  }
+
+  private static Future<Integer> mempoolProposed(Vertx vertx, String node) {
+    return request(vertx, MempoolVerticle.address(node, "status"), new JsonObject())
+        .map(status -> status.getInteger("proposed"));
+  }
+
+  private static Future<Void> submitTo(Vertx vertx, String node, int first, int count) {
+    List<Future<JsonObject>> submissions = new ArrayList<>();
+    for (int i = first; i < first + count; i++) {
+      submissions.add(
+          request(
+              vertx,
+              MempoolVerticle.address(node, "submit"),
+              new JsonObject()
+                  .put("clientId", "direct-" + node)
+                  .put("nonce", i)
+                  .put("payload", Base64.getEncoder().encodeToString(new byte[] {(byte) i}))));
+    }
+    return Future.all(submissions).mapEmpty();
   }
 
   private static java.util.Set<String> finalTransactions(List<FinalizedBlock> chain) {
