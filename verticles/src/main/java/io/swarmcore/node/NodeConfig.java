@@ -240,6 +240,17 @@ public record NodeConfig(
             fields.integer(json, "mempool", "rememberedFinal", 0, 100_000_000),
             fields.longValue(json, "mempool", "gossipIntervalMs", 1, 60_000),
             fields.integer(json, "mempool", "gossipBatch", 1, 1_000_000));
+    int ledgerLimit = io.swarmcore.storage.core.BlockLimits.DEFAULT.maxTransactionBytes();
+    if (settings.maxTransactionBytes() > ledgerLimit) {
+      // The pool would accept a transaction no block may carry: every proposal holding it would
+      // be refused, and consensus would change view again and again.
+      fields.problem(
+          "\"mempool.maxTransactionBytes\" "
+              + settings.maxTransactionBytes()
+              + " is above the ledger's limit of "
+              + ledgerLimit
+              + " bytes a transaction: such a transaction could never be in a block");
+    }
     if (settings.maxTransactionBytes() > settings.maxBytes()) {
       fields.problem(
           "\"mempool.maxTransactionBytes\" "

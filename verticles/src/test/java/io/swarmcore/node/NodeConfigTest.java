@@ -81,6 +81,18 @@ class NodeConfigTest {
   }
 
   @Test
+  void theMempoolAcceptsNoTransactionABlockCouldNotCarry() {
+    ConfigException e =
+        refused(
+            new JsonObject().put("mempool", new JsonObject().put("maxTransactionBytes", 2 << 20)));
+
+    assertThat(e.problems())
+        .containsExactly(
+            "\"mempool.maxTransactionBytes\" 2097152 is above the ledger's limit of 1048576 bytes a"
+                + " transaction: such a transaction could never be in a block");
+  }
+
+  @Test
   void mempoolBoundsAreCheckedTogether() {
     ConfigException e =
         refused(
