@@ -133,6 +133,12 @@ public final class StorageVerticle extends VerticleBase {
         message,
         writer,
         () -> {
+          if (guardAhead) {
+            throw StorageRequests.failure(
+                StorageFailure.STORE_ERROR,
+                "an earlier group commit failed after the election took its blocks in; restart"
+                    + " the node");
+          }
           if (guard != null) {
             guard.check(block);
           }

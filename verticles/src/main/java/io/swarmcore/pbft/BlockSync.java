@@ -17,9 +17,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +54,7 @@ final class BlockSync {
   private final WorkerExecutor verifiers;
   private final Function<List<Verified>, Future<Void>> apply;
   private final boolean everySignature;
+  private final int faulty;
   private final Map<String, CircuitBreaker> breakers = new HashMap<>();
   private final Retry retry;
   private Future<Long> running;
@@ -73,8 +72,10 @@ final class BlockSync {
       ResilienceManager resilience,
       WorkerExecutor verifiers,
       boolean everySignature,
+      int faulty,
       Function<List<Verified>, Future<Void>> apply) {
     this.everySignature = everySignature;
+    this.faulty = faulty;
     this.vertx = vertx;
     this.selfId = selfId;
     this.peers = List.copyOf(peers);
@@ -115,7 +116,7 @@ final class BlockSync {
         peerTips()
             .compose(
                 tips -> {
-                  long target = tips.values().stream().mapToLong(Long::longValue).max().orElse(0);
+                  long target = trustedTip(tips);
                   if (target <= from) {
                     return Future.succeededFuture(from);
                   }
@@ -129,6 +130,17 @@ final class BlockSync {
                 })
             .onComplete(done -> running = null);
     return running;
+  }
+
+  /**
+   * The (f + 1)-th highest tip among the answers: at least one honest validator holds that many
+   * blocks, so no single liar can send the catch-up after blocks that do not exist. With fewer than
+   * f + 1 answers nothing is trusted.
+   */
+  private long trustedTip(Map<String, Long> tips) {
+    List<Long> sorted = new ArrayList<>(tips.values());
+    sorted.sort(java.util.Comparator.reverseOrder());
+    return sorted.size() > faulty ? sorted.get(faulty) : 0;
   }
 
   /** Each answering peer's number of stored blocks. */
@@ -158,7 +170,9 @@ final class BlockSync {
   private final class Transfer {
     private final long target;
     private final Map<String, Long> tips;
-    private final Deque<long[]> ranges = new ArrayDeque<>();
+    // Rests of ranges answered short, by start; fresh ranges are cut from nextFresh on demand.
+    private final TreeMap<Long, Long> rests = new TreeMap<>();
+    private long nextFresh;
     private final TreeMap<Long, List<Verified>> fetched = new TreeMap<>();
     private final Promise<Long> done = Promise.promise();
     private long nextToStore;
@@ -169,9 +183,24 @@ final class BlockSync {
       this.target = target;
       this.tips = tips;
       this.nextToStore = from;
-      for (long start = from; start < target; start += RANGE) {
-        ranges.add(new long[] {start, Math.min(target, start + RANGE)});
+      this.nextFresh = from;
+    }
+
+    /**
+     * The lowest range not asked for yet. Always the lowest: were a higher one fetched first, the
+     * ranges waiting to be stored could fill every slot while the one they wait for is not asked.
+     */
+    private long[] nextRange() {
+      if (!rests.isEmpty()) {
+        var lowest = rests.pollFirstEntry();
+        return new long[] {lowest.getKey(), lowest.getValue()};
       }
+      if (nextFresh >= target) {
+        return null;
+      }
+      long[] range = {nextFresh, Math.min(target, nextFresh + RANGE)};
+      nextFresh = range[1];
+      return range;
     }
 
     Future<Long> run() {
@@ -181,10 +210,11 @@ final class BlockSync {
 
     private void dispatch() {
       // Bounded memory: what is fetched but not stored counts against the same limit.
-      while (!done.future().isComplete()
-          && inFlight + fetched.size() < IN_FLIGHT
-          && !ranges.isEmpty()) {
-        long[] range = ranges.poll();
+      while (!done.future().isComplete() && inFlight + fetched.size() < IN_FLIGHT) {
+        long[] range = nextRange();
+        if (range == null) {
+          return;
+        }
         inFlight++;
         // Each range walks the peers from its own starting point: every peer gets its turn.
         int[] turn = {rotation++};
@@ -208,7 +238,7 @@ final class BlockSync {
                   List<Verified> blocks = result.result();
                   if (range[0] + blocks.size() < range[1]) {
                     // A short answer (the byte cap): the rest is asked for next.
-                    ranges.addFirst(new long[] {range[0] + blocks.size(), range[1]});
+                    rests.put(range[0] + blocks.size(), range[1]);
                   }
                   fetched.put(range[0], blocks);
                   store();

@@ -147,6 +147,10 @@ public final class PbftVerticle extends VerticleBase {
   private BlockSync sync;
   private Checkpoints<SignedEnvelope> checkpoints;
   private long installedView;
+  // The installed view last saved durably: a leader proposes only in a view saved as entered.
+  private long savedView = -1;
+  private SignedEnvelope sealedCheckpoint;
+  private long sealedCheckpointSequence;
   private Future<Void> saving;
   private boolean saveAgain;
   private final java.util.concurrent.atomic.AtomicLong syncedBlocks =
@@ -236,6 +240,7 @@ public final class PbftVerticle extends VerticleBase {
             resilience,
             verifiers,
             settings.syncVerifiesEverySignature(),
+            quorums.faulty(),
             this::storeSynced);
     Future<JsonObject> tip =
         vertx
@@ -341,9 +346,7 @@ public final class PbftVerticle extends VerticleBase {
                   if (checkpoints.stable().proof().isEmpty()) {
                     message.fail(404, "no proven stable checkpoint yet");
                   } else {
-                    message.reply(
-                        wire.encode(new ReplicaOutput.SendStableCheckpoint<>(checkpoints.stable()))
-                            .orElseThrow());
+                    message.reply(sealedStableCheckpoint());
                   }
                 });
     pollTimer =
@@ -423,7 +426,14 @@ public final class PbftVerticle extends VerticleBase {
   private void checkedProposal(NodeBlock block, ConsensusWire.Inbound call) {
     Optional<ByteString> expectedRoot = roots.rootAfter(block.parentHash());
     if (expectedRoot.isEmpty()) {
-      if (heldCount < settings.window()) {
+      // Only a proposal its view's leader could have made, for this view or the next, may wait:
+      // anything else would let one validator fill the bounded space with far-future views.
+      long proposalView = proposalView(call);
+      boolean plausible =
+          proposalView >= replica.view()
+              && proposalView <= replica.view() + 1
+              && leaderOf.applyAsInt(proposalView) == call.sender();
+      if (plausible && heldCount < settings.window()) {
         held.computeIfAbsent(block.parentHash(), p -> new ArrayList<>()).add(call);
         heldCount++;
       } else {
@@ -709,6 +719,17 @@ public final class PbftVerticle extends VerticleBase {
             failure -> LOG.warn("node {} catch-up stopped: {}", selfId, failure.getMessage()));
   }
 
+  /** The stable checkpoint as a signed envelope, sealed once per checkpoint (signing costs). */
+  private SignedEnvelope sealedStableCheckpoint() {
+    Checkpoints.Stable<SignedEnvelope> stable = checkpoints.stable();
+    if (sealedCheckpoint == null || sealedCheckpointSequence != stable.sequence()) {
+      sealedCheckpoint =
+          wire.encode(new ReplicaOutput.SendStableCheckpoint<>(stable)).orElseThrow();
+      sealedCheckpointSequence = stable.sequence();
+    }
+    return sealedCheckpoint;
+  }
+
   /**
    * After a catch-up the replica's window may still sit at an old checkpoint: each peer's proven
    * stable checkpoint (a signed envelope, checked like any consensus message) moves it up to where
@@ -789,23 +810,28 @@ public final class PbftVerticle extends VerticleBase {
             .setStableBlockHash(stable.digest())
             .addAllStableProof(stable.proof())
             .build();
-    saving =
-        vertx
-            .eventBus()
-            .request(StorageVerticle.address(selfId, "save-consensus-state"), state.toByteArray())
-            .<Void>mapEmpty()
-            .onFailure(
-                failure ->
-                    LOG.warn("node {} could not save its consensus state: {}", selfId, failure))
-            .onComplete(
-                done -> {
-                  saving = null;
-                  if (saveAgain) {
-                    saveAgain = false;
-                    saveState();
-                  }
-                });
-    return saving;
+    io.vertx.core.Promise<Void> saved = io.vertx.core.Promise.promise();
+    saving = saved.future(); // set before the request, whose callbacks might run at once
+    long view = installedView;
+    vertx
+        .eventBus()
+        .request(StorageVerticle.address(selfId, "save-consensus-state"), state.toByteArray())
+        .onComplete(
+            done -> {
+              saving = null;
+              if (done.succeeded()) {
+                savedView = Math.max(savedView, view);
+              } else {
+                LOG.warn("node {} could not save its consensus state: {}", selfId, done.cause());
+              }
+              if (saveAgain) {
+                saveAgain = false;
+                saveState();
+              }
+              saved.handle(done.mapEmpty());
+              propose(); // a leader waiting for its view to be saved may go on
+            });
+    return saved.future();
   }
 
   /** Transaction hashes as the mempool's local addresses take them: a JSON array of hex. */
@@ -870,6 +896,9 @@ public final class PbftVerticle extends VerticleBase {
     }
     if (sequence.get() - replica.deliveredSequence() > settings.pipelineDepth()) {
       return; // enough in flight: the next block fills up meanwhile
+    }
+    if (replica.view() > savedView) {
+      return; // not before the view is saved: a restart must know it may have proposed in it
     }
     Optional<ByteString> ledgerRoot = roots.rootAfter(parent.get());
     if (ledgerRoot.isEmpty()) {

@@ -50,7 +50,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
 class BlockSyncTest {
-  private static final int BLOCKS = 700;
+  // More than IN_FLIGHT ranges of RANGE blocks, so that short answers and a slow store interleave.
+  private static final int BLOCKS = 2_600;
 
   private final Map<String, SigningKey> keys = new LinkedHashMap<>();
   private final List<FinalizedBlock> chain = new ArrayList<>();
@@ -127,8 +128,9 @@ class BlockSyncTest {
                   int from = m.body().getInteger("from");
                   int count = m.body().getInteger("count");
                   BlockRange.Builder range = BlockRange.newBuilder();
-                  // Short answers, as the byte cap would give them.
-                  for (int h = from; h < Math.min(chain.size(), from + Math.min(count, 100)); h++) {
+                  // Short answers of varying length, as the byte cap would give them.
+                  int length = Math.min(count, 1 + (int) ((from * 7919L) % 100));
+                  for (int h = from; h < Math.min(chain.size(), from + length); h++) {
                     range.addBlocks(answer.apply(chain.get(h)));
                   }
                   m.reply(range.build());
@@ -159,9 +161,17 @@ class BlockSyncTest {
         ResilienceManager.create(vertx, new SimpleMeterRegistry()),
         pool,
         everySignature,
+        peers.size() >= 3 ? 1 : 0,
         blocks -> {
-          blocks.forEach(b -> stored.add(b.finalized()));
-          return Future.succeededFuture();
+          // A store that takes a moment, as LMDB does: ranges complete while it runs.
+          io.vertx.core.Promise<Void> written = io.vertx.core.Promise.promise();
+          vertx.setTimer(
+              1,
+              t -> {
+                blocks.forEach(b -> stored.add(b.finalized()));
+                written.complete();
+              });
+          return written.future();
         });
   }
 
@@ -187,6 +197,28 @@ class BlockSyncTest {
                     test.verify(
                         () -> {
                           assertThat(reached).isEqualTo(BLOCKS);
+                          assertThat(stored).containsExactlyElementsOf(chain);
+                          test.completeNow();
+                        })));
+  }
+
+  @Test
+  void oneLiarClaimingAHugeTipDoesNotSetTheTarget(Vertx vertx, VertxTestContext test) {
+    List<FinalizedBlock> stored = Collections.synchronizedList(new ArrayList<>());
+    var boaster =
+        vertx
+            .eventBus()
+            .consumer(
+                StorageVerticle.address("boaster", "status"),
+                m -> m.reply(new JsonObject().put("size", Long.MAX_VALUE)));
+    Future.all(peer(vertx, "good", b -> b), peer(vertx, "also-good", b -> b), boaster.completion())
+        .compose(x -> sync(vertx, List.of("boaster", "good", "also-good"), stored).catchUp(0))
+        .onComplete(
+            test.succeeding(
+                reached ->
+                    test.verify(
+                        () -> {
+                          assertThat(reached).as("the f + 1-th highest tip").isEqualTo(BLOCKS);
                           assertThat(stored).containsExactlyElementsOf(chain);
                           test.completeNow();
                         })));
