@@ -29,6 +29,10 @@ public final class ElectionState implements LedgerGuard {
     this.epochListener = listener;
   }
 
+  public synchronized io.swarmcore.election.core.ElectionParameters parameters() {
+    return core.parameters();
+  }
+
   public synchronized EpochState current() {
     return core.current();
   }

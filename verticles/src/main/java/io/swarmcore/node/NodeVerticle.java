@@ -147,7 +147,24 @@ public final class NodeVerticle extends VerticleBase {
       LOG.info("node {} is not in the validator set: no consensus", config.nodeId());
       return Future.succeededFuture();
     }
-    // The schedule of the current epoch; epoch changes inside consensus are issue 7 work.
+    // The key file is read off the event loop; then the replica is deployed.
+    return vertx
+        .executeBlocking(() -> readVrfSecret(config))
+        .compose(
+            vrfSecret ->
+                deployReplica(config, key, state, validators, metrics, resilience, vrfSecret));
+  }
+
+  private Future<?> deployReplica(
+      NodeConfig config,
+      SigningKey key,
+      ElectionState state,
+      ValidatorKeys validators,
+      NodeMetrics metrics,
+      ResilienceManager resilience,
+      Optional<byte[]> vrfSecret) {
+    // The schedule of the epoch the stored ledger is in: the storage guard moves the election on
+    // when it stores the block that ends an epoch.
     java.util.function.LongToIntFunction leaderOf =
         view -> validators.indexOf(state.leader(state.current().epoch(), view).id()).orElseThrow();
     PbftVerticle consensus =
@@ -159,7 +176,9 @@ public final class NodeVerticle extends VerticleBase {
             config.consensus().quorums(),
             PbftVerticle.Settings.defaults()
                 .tuned(config.consensus().commitGraceMs(), config.consensus().pipelineDepth()),
-            resilience);
+            resilience,
+            new io.swarmcore.election.ElectionEpochs(
+                state, state.parameters(), config.nodeId(), vrfSecret));
     metrics.gauge(
         "swarm_consensus_height", "Blocks final at this node", () -> consensus.stats().height());
     metrics.gauge("swarm_consensus_view", "Current view", () -> consensus.stats().view());
@@ -185,6 +204,11 @@ public final class NodeVerticle extends VerticleBase {
         () -> consensus.stats().overloaded());
     return vertx.deployVerticle(
         consensus, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
+  }
+
+  /** The node's VRF secret key, which it needs to end an epoch it proposes the last block of. */
+  private static Optional<byte[]> readVrfSecret(NodeConfig config) {
+    return KeyFile.readValidatorKeys(config.keyFile()).vrf().map(vrf -> vrf.secretKey());
   }
 
   /** Every validator's node id: from the genesis, or only this node without one. */

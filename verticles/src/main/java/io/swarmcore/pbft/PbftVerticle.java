@@ -117,6 +117,7 @@ public final class PbftVerticle extends VerticleBase {
   private final Quorums quorums;
   private final Settings settings;
   private final ResilienceManager resilience;
+  private final EpochRules epochs;
 
   private ConsensusWire wire;
   private Replica<NodeBlock, SignedEnvelope> replica;
@@ -147,6 +148,7 @@ public final class PbftVerticle extends VerticleBase {
   private BlockSync sync;
   private Checkpoints<SignedEnvelope> checkpoints;
   private long installedView;
+  private long epochAtLastStore;
   // The installed view last saved durably: a leader proposes only in a view saved as entered.
   private long savedView = -1;
   private SignedEnvelope sealedCheckpoint;
@@ -172,7 +174,9 @@ public final class PbftVerticle extends VerticleBase {
       LongToIntFunction leaderOf,
       Quorums quorums,
       Settings settings,
-      ResilienceManager resilience) {
+      ResilienceManager resilience,
+      EpochRules epochs) {
+    this.epochs = epochs;
     this.selfId = selfId;
     this.resilience = resilience;
     this.key = key;
@@ -314,6 +318,7 @@ public final class PbftVerticle extends VerticleBase {
             genesis,
             restarted);
     height = size;
+    epochAtLastStore = epochs.currentEpoch();
     view = startView;
     LOG.info(
         "node {} consensus {} at height {}, view {}, stable checkpoint {}, as validator {} of {}",
@@ -425,6 +430,21 @@ public final class PbftVerticle extends VerticleBase {
    */
   private void checkedProposal(NodeBlock block, ConsensusWire.Inbound call) {
     Optional<ByteString> expectedRoot = roots.rootAfter(block.parentHash());
+    if (epochs.epochOf(block.height()) > epochs.currentEpoch()) {
+      // The first blocks of the next epoch, from its leader, may arrive before this node stored
+      // the block that ends the current one (which moves the election, and so the schedule): they
+      // wait for it, a few at most.
+      boolean nextEpochStart =
+          epochs.epochOf(block.height()) == epochs.currentEpoch() + 1
+              && block.height() - storedHeight <= settings.pipelineDepth() + 1;
+      if (nextEpochStart && heldCount < settings.window()) {
+        held.computeIfAbsent(block.parentHash(), p -> new ArrayList<>()).add(call);
+        heldCount++;
+      } else {
+        rejected.incrementAndGet();
+      }
+      return;
+    }
     if (expectedRoot.isEmpty()) {
       // Only a proposal its view's leader could have made, for this view or the next, may wait:
       // anything else would let one validator fill the bounded space with far-future views.
@@ -442,7 +462,8 @@ public final class PbftVerticle extends VerticleBase {
       return;
     }
     String problem =
-        blockProblem(block, expectedRoot.get(), roots.transactionsDownFrom(block.parentHash()));
+        blockProblem(
+            block, expectedRoot.get(), roots.transactionsDownFrom(block.parentHash()), epochs);
     if (problem != null) {
       rejected.incrementAndGet();
       LOG.debug("proposal {} refused: {}", block.height(), problem);
@@ -507,14 +528,23 @@ public final class PbftVerticle extends VerticleBase {
    */
   static String blockProblem(
       NodeBlock block, ByteString expectedRoot, java.util.Set<ByteString> onTheChainBelow) {
+    return blockProblem(block, expectedRoot, onTheChainBelow, EpochRules.NONE);
+  }
+
+  static String blockProblem(
+      NodeBlock block,
+      ByteString expectedRoot,
+      java.util.Set<ByteString> onTheChainBelow,
+      EpochRules epochs) {
     BlockLimits limits = BlockLimits.DEFAULT;
     try {
       BlockHeader header = BlockHeader.parseFrom(block.block().getHeader());
       if (!expectedRoot.equals(header.getLedgerRoot())) {
         return "ledger root does not extend its parent";
       }
-      if (!header.getVrfSeedProof().isEmpty()) {
-        return "a seed proof outside an epoch boundary (epochs do not change yet)";
+      Optional<String> seed = epochs.seedProofProblem(header);
+      if (seed.isPresent()) {
+        return seed.get();
       }
       if (block.block().getSerializedSize() > limits.maxBlockBytes()
           || block.block().getTransactionsCount() > limits.maxTransactions()) {
@@ -622,6 +652,31 @@ public final class PbftVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * After storing up to {@code last}: if the epoch moved, consensus goes on only with the same
+   * validators (a changed set needs a new replica, not built yet: stop and say so), and proposals
+   * of the new epoch that waited for this block are judged now.
+   */
+  private void afterEpochBoundary(NodeBlock last) {
+    if (epochs.currentEpoch() == epochAtLastStore) {
+      return;
+    }
+    epochAtLastStore = epochs.currentEpoch();
+    if (!epochs.validatorsUnchanged()) {
+      halted = true;
+      vertx.cancelTimer(timer);
+      LOG.error(
+          "node {}: epoch {} starts with another validator set; consensus cannot change its"
+              + " validators yet (docs/CONSENSUS-NODE.md) and stops at height {}",
+          selfId,
+          epochAtLastStore,
+          last.height() + 1);
+      return;
+    }
+    LOG.info("node {} entered epoch {} at height {}", selfId, epochAtLastStore, last.height() + 1);
+    vertx.runOnContext(ignored -> releaseChildren(last.hash()));
+  }
+
   /** Runs storage work after the work queued before it, whatever its outcome. */
   private <T> Future<T> serially(java.util.function.Supplier<Future<T>> work) {
     Future<T> result = storing.transform(ignored -> work.get());
@@ -653,6 +708,7 @@ public final class PbftVerticle extends VerticleBase {
             stored -> {
               storedHeight = fresh.get(fresh.size() - 1).sequence() + 1;
               ownProposals.headMap(storedHeight).clear();
+              afterEpochBoundary(fresh.get(fresh.size() - 1).block());
               List<ByteString> transactions = new ArrayList<>();
               for (int i = 0; i < fresh.size(); i++) {
                 ReplicaOutput.Finalize<NodeBlock, SignedEnvelope> f = fresh.get(i);
@@ -770,6 +826,7 @@ public final class PbftVerticle extends VerticleBase {
                     NodeBlock last = fresh.get(fresh.size() - 1).block();
                     storedHeight = last.height() + 1;
                     ownProposals.headMap(storedHeight).clear();
+                    afterEpochBoundary(last);
                     List<ByteString> transactions = new ArrayList<>();
                     for (BlockSync.Verified b : fresh) {
                       announce(b.finalized());
@@ -900,6 +957,9 @@ public final class PbftVerticle extends VerticleBase {
     if (replica.view() > savedView) {
       return; // not before the view is saved: a restart must know it may have proposed in it
     }
+    if (epochs.epochOf(sequence.get()) > epochs.currentEpoch()) {
+      return; // the next epoch's first block waits until this node stored the current one's last
+    }
     Optional<ByteString> ledgerRoot = roots.rootAfter(parent.get());
     if (ledgerRoot.isEmpty()) {
       return;
@@ -951,6 +1011,8 @@ public final class PbftVerticle extends VerticleBase {
                       .setTxCount(txs.size())
                       .setProposer(selfId)
                       .setTimestampMs(System.currentTimeMillis())
+                      .setVrfSeedProof(
+                          epochs.endsEpoch(sequence.get()) ? epochs.proveSeed() : ByteString.EMPTY)
                       .build();
               NodeBlock block =
                   NodeBlock.of(

@@ -117,7 +117,8 @@ class PbftVerticleTest {
             view -> (int) (view % NODES),
             Quorums.of(NODES, 1),
             PbftVerticle.Settings.defaults(),
-            ResilienceManager.create(vertx, new SimpleMeterRegistry())),
+            ResilienceManager.create(vertx, new SimpleMeterRegistry()),
+            EpochRules.NONE),
         new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
   }
 
@@ -151,7 +152,7 @@ class PbftVerticleTest {
         .<FinalizedBlock>consumer(
             PbftVerticle.FINALIZED,
             m -> {
-              if ("n2".equals(m.headers().get("node"))) {
+              if ("n0".equals(m.headers().get("node"))) {
                 announced.add(m.body());
               }
             });

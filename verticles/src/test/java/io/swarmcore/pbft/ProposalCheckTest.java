@@ -62,7 +62,7 @@ class ProposalCheckTest {
     assertThat(
             PbftVerticle.blockProblem(
                 block(List.of(tx(1)), ByteString.copyFromUtf8("proof")), ROOT, Set.of()))
-        .startsWith("a seed proof outside an epoch boundary");
+        .startsWith("a seed proof, but this chain has one endless epoch");
 
     ByteString big =
         Transaction.newBuilder()

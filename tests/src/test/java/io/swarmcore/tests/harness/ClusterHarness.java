@@ -46,6 +46,7 @@ public final class ClusterHarness implements AutoCloseable {
   private final Path logDir;
   private final List<NodeHandle> nodes = new ArrayList<>();
   private final List<Process> processes = new ArrayList<>();
+  private long epochLength = 1_000_000_000L;
   private final java.util.Map<String, Process> current = new java.util.HashMap<>();
   private final java.util.Map<String, JsonObject> configs = new java.util.LinkedHashMap<>();
   private final java.util.Map<String, SigningKey> signingKeys = new java.util.HashMap<>();
@@ -71,6 +72,14 @@ public final class ClusterHarness implements AutoCloseable {
   public static ClusterHarness startValidatorJvms(
       String testName, int count, Duration readyTimeout) {
     return start(testName, count, readyTimeout, true, true);
+  }
+
+  /** Like {@link #startValidatorJvms}, with epochs of {@code epochLength} blocks. */
+  public static ClusterHarness startValidatorJvms(
+      String testName, int count, Duration readyTimeout, long epochLength) {
+    ClusterHarness harness = new ClusterHarness(testName);
+    harness.epochLength = epochLength;
+    return harness.startAll(count, readyTimeout, true, true);
   }
 
   /**
@@ -154,7 +163,12 @@ public final class ClusterHarness implements AutoCloseable {
 
   private static ClusterHarness start(
       String testName, int count, Duration readyTimeout, boolean separateJvms, boolean genesis) {
-    ClusterHarness harness = new ClusterHarness(testName);
+    return new ClusterHarness(testName).startAll(count, readyTimeout, separateJvms, genesis);
+  }
+
+  private ClusterHarness startAll(
+      int count, Duration readyTimeout, boolean separateJvms, boolean genesis) {
+    ClusterHarness harness = this;
     try {
       List<JsonObject> configs = harness.prepare(count, genesis);
       for (JsonObject config : configs) {
@@ -229,8 +243,8 @@ public final class ClusterHarness implements AutoCloseable {
       JsonObject chain =
           new JsonObject()
               .put("seed", HexFormat.of().formatHex(randomBytes(32)))
-              // Long epochs: the tests stay in the first one.
-              .put("epochLength", 1_000_000_000L)
+              // Long epochs by default: most tests stay in the first one.
+              .put("epochLength", epochLength)
               .put("governanceKey", SigningKey.generate(random).publicKey().hex())
               .put("validators", validators);
       try {

@@ -210,6 +210,9 @@ public final class Replica<B, P> {
   /** The digest the next proposal must extend: the leader's own proposal below it, or the base. */
   public Optional<ByteString> proposalParent() {
     long below = nextProposal - 1;
+    if (below == deliveredSequence) {
+      return Optional.of(deliveredDigest);
+    }
     if (below == base) {
       return Optional.of(baseDigest);
     }
@@ -448,6 +451,7 @@ public final class Replica<B, P> {
     }
     deliveredSequence = sequence;
     deliveredDigest = digest;
+    nextProposal = Math.max(nextProposal, deliveredSequence + 1);
     finalizedAhead.headMap(sequence, true).clear();
     timer.progressed(now, true);
     deliverInOrder(out);
@@ -849,6 +853,9 @@ public final class Replica<B, P> {
       progressed = true;
     }
     if (progressed) {
+      // A leader's next proposal never lies at or below what is final: after a catch-up, or when
+      // the leader schedule changed under this view (a new epoch), it goes on from the tip.
+      nextProposal = Math.max(nextProposal, deliveredSequence + 1);
       timer.progressed(now, hasWork());
       acceptWaitingChild(deliveredSequence, out);
     }
