@@ -373,6 +373,20 @@ public final class BlockStore implements AutoCloseable {
                 .map(height -> parse(blocks.get(txn, height))));
   }
 
+  /** Which of {@code txHashes} are in the ledger already (one read transaction). */
+  public List<byte[]> knownTransactions(List<byte[]> txHashes) {
+    return read(
+        txn -> {
+          List<byte[]> known = new ArrayList<>();
+          for (byte[] hash : txHashes) {
+            if (transactions.get(txn, hash) != null) {
+              known.add(hash);
+            }
+          }
+          return known;
+        });
+  }
+
   public Optional<TxLocation> transaction(byte[] txHash) {
     return read(
         txn -> Optional.ofNullable(transactions.get(txn, txHash)).map(BlockStore::location));

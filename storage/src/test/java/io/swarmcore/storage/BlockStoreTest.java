@@ -105,6 +105,19 @@ class BlockStoreTest {
   }
 
   @Test
+  void knownTransactionsAreThoseInTheLedger() {
+    FinalizedBlock block = chain.next(3, 10);
+    store.append(block);
+    byte[] inLedger = LedgerHashes.transaction(block.getBlock().getTransactions(1));
+    byte[] elsewhere = new byte[32];
+
+    assertThat(store.knownTransactions(List.of(elsewhere, inLedger)))
+        .singleElement()
+        .satisfies(hash -> assertThat(hash).isEqualTo(inLedger));
+    assertThat(store.knownTransactions(List.of(elsewhere))).isEmpty();
+  }
+
+  @Test
   void theConsensusStateSurvivesReopening() {
     assertThat(store.consensusState()).isEmpty();
     store.saveConsensusState(new byte[] {1, 2, 3});

@@ -117,6 +117,7 @@ public final class StorageVerticle extends VerticleBase {
     bus.consumer(address(config.nodeId(), "block"), this::block);
     bus.consumer(address(config.nodeId(), "blocks"), this::blocks);
     bus.localConsumer(address(config.nodeId(), "consensus-state"), this::consensusState);
+    bus.localConsumer(address(config.nodeId(), "known-transactions"), this::knownTransactions);
     bus.localConsumer(address(config.nodeId(), "save-consensus-state"), this::saveConsensusState);
     bus.consumer(address(config.nodeId(), "receipt"), this::receipt);
     bus.consumer(address(config.nodeId(), "proof"), this::proof);
@@ -247,6 +248,26 @@ public final class StorageVerticle extends VerticleBase {
               .addAllBlocks(
                   store.blocks(from, (int) Math.min(count, MAX_RANGE_BLOCKS), MAX_RANGE_BYTES))
               .build();
+        });
+  }
+
+  /** A JSON array of hex transaction hashes: those of them already in the ledger. */
+  private void knownTransactions(Message<Object> message) {
+    reply(
+        message,
+        readers,
+        () -> {
+          if (!(message.body() instanceof JsonArray hashes)) {
+            throw StorageRequests.failure(
+                StorageFailure.BAD_REQUEST, "a JSON array of hex transaction hashes is expected");
+          }
+          List<byte[]> asked = new java.util.ArrayList<>(hashes.size());
+          for (Object hash : hashes) {
+            asked.add(HEX.parseHex(String.valueOf(hash)));
+          }
+          JsonArray known = new JsonArray();
+          store.knownTransactions(asked).forEach(hash -> known.add(HEX.formatHex(hash)));
+          return known;
         });
   }
 

@@ -43,6 +43,7 @@ public final class MempoolVerticle extends VerticleBase {
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private Mempool pool;
   private long gossipTimer = -1;
+  private long regossipTimer = -1;
   private long gossipedTransactions;
 
   /**
@@ -78,12 +79,14 @@ public final class MempoolVerticle extends VerticleBase {
     consumers.add(bus.localConsumer(address(self, "unproposed"), m -> hashes(m, pool::unproposed)));
     consumers.add(bus.consumer(address(self, "status"), this::status));
     gossipTimer = vertx.setPeriodic(settings.gossipIntervalMs(), id -> gossip());
+    regossipTimer = vertx.setPeriodic(settings.regossipIntervalMs(), id -> regossip());
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(gossipTimer);
+    vertx.cancelTimer(regossipTimer);
     return Future.succeededFuture();
   }
 
@@ -164,7 +167,18 @@ public final class MempoolVerticle extends VerticleBase {
   }
 
   private void gossip() {
-    List<ByteString> batch = pool.toGossip(config.mempool().gossipBatch());
+    send(pool.toGossip(config.mempool().gossipBatch()));
+  }
+
+  /**
+   * The oldest pending transactions again: whatever was lost on the way still reaches the others,
+   * who keep one copy each (duplicates change nothing).
+   */
+  private void regossip() {
+    send(pool.oldestReady(config.mempool().gossipBatch()));
+  }
+
+  private void send(List<ByteString> batch) {
     if (batch.isEmpty()) {
       return;
     }

@@ -71,7 +71,8 @@ public record NodeConfig(
       int maxTransactionBytes,
       int rememberedFinal,
       long gossipIntervalMs,
-      int gossipBatch) {}
+      int gossipBatch,
+      long regossipIntervalMs) {}
 
   private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final int MAX_PORT = 65_535;
@@ -109,7 +110,8 @@ public record NodeConfig(
           "maxTransactionBytes",
           "rememberedFinal",
           "gossipIntervalMs",
-          "gossipBatch");
+          "gossipBatch",
+          "regossipIntervalMs");
   private static final long MIN_MAP_SIZE = 64L << 20;
 
   /**
@@ -239,7 +241,8 @@ public record NodeConfig(
             fields.integer(json, "mempool", "maxTransactionBytes", 1, 16 * 1024 * 1024),
             fields.integer(json, "mempool", "rememberedFinal", 0, 100_000_000),
             fields.longValue(json, "mempool", "gossipIntervalMs", 1, 60_000),
-            fields.integer(json, "mempool", "gossipBatch", 1, 1_000_000));
+            fields.integer(json, "mempool", "gossipBatch", 1, 1_000_000),
+            fields.longValue(json, "mempool", "regossipIntervalMs", 1, 3_600_000));
     int ledgerLimit = io.swarmcore.storage.core.BlockLimits.DEFAULT.maxTransactionBytes();
     if (settings.maxTransactionBytes() > ledgerLimit) {
       // The pool would accept a transaction no block may carry: every proposal holding it would

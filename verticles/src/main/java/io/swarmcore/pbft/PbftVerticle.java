@@ -469,9 +469,25 @@ public final class PbftVerticle extends VerticleBase {
       LOG.debug("proposal {} refused: {}", block.height(), problem);
       return;
     }
-    roots.saw(block);
-    input(call.call());
-    releaseChildren(block.hash());
+    // A transaction already final far below would make storage refuse the block once final: a
+    // leader could stop every honest node that way. Refuse the proposal instead.
+    knownFinal(block.transactionHashes())
+        .onComplete(
+            known -> {
+              if (known.failed() || !known.result().isEmpty()) {
+                rejected.incrementAndGet();
+                LOG.debug(
+                    "proposal {} refused: {}",
+                    block.height(),
+                    known.failed()
+                        ? "the ledger could not be asked: " + known.cause()
+                        : "a transaction already final");
+                return;
+              }
+              roots.saw(block);
+              input(call.call());
+              releaseChildren(block.hash());
+            });
   }
 
   /**
@@ -975,54 +991,99 @@ public final class PbftVerticle extends VerticleBase {
                 .put("maxBytes", limits.maxBytes()))
         .onComplete(
             reply -> {
-              proposing = false;
               if (reply.failed() || reply.result().body().getTransactionsCount() == 0) {
+                proposing = false;
                 return;
               }
-              if (!replica.nextProposalSequence().equals(sequence)
-                  || !replica.proposalParent().equals(parent)) {
-                // The view or the chain moved while the mempool answered: give them back.
-                vertx
-                    .eventBus()
-                    .request(
-                        MempoolVerticle.address(selfId, "unproposed"),
-                        hashes(hashesOf(reply.result().body().getTransactionsList())));
-                return;
-              }
+              List<ByteString> offered = reply.result().body().getTransactionsList();
               // Transactions already in the blocks below (a new leader's mempool still holds the
               // previous leader's in-flight ones) are left out: they become final with those.
               java.util.Set<ByteString> below = roots.transactionsDownFrom(parent.get());
-              List<ByteString> txs =
-                  reply.result().body().getTransactionsList().stream()
+              List<ByteString> candidates =
+                  offered.stream()
                       .filter(
                           tx -> !below.contains(ByteString.copyFrom(LedgerHashes.transaction(tx))))
                       .toList();
-              if (txs.isEmpty()) {
-                return;
-              }
-              List<byte[]> txHashes = txs.stream().map(LedgerHashes::transaction).toList();
-              BlockHeader header =
-                  BlockHeader.newBuilder()
-                      .setHeight(sequence.get())
-                      .setView(replica.view())
-                      .setParentHash(parent.get())
-                      .setLedgerRoot(ledgerRoot.get())
-                      .setTxRoot(ByteString.copyFrom(LedgerHashes.txRoot(txHashes)))
-                      .setTxCount(txs.size())
-                      .setProposer(selfId)
-                      .setTimestampMs(System.currentTimeMillis())
-                      .setVrfSeedProof(
-                          epochs.endsEpoch(sequence.get()) ? epochs.proveSeed() : ByteString.EMPTY)
-                      .build();
-              NodeBlock block =
-                  NodeBlock.of(
-                      io.swarmcore.codecs.proto.Block.newBuilder()
-                          .setHeader(header.toByteString())
-                          .addAllTransactions(txs)
-                          .build());
-              roots.saw(block);
-              ownProposals.put(sequence.get(), block.transactionHashes());
-              input(r -> r.propose(block));
+              // So are those already final whose news has not reached the mempool yet (a leader
+              // that took over at an epoch boundary): storage would refuse the block.
+              knownFinal(hashesOf(candidates))
+                  .onComplete(
+                      known -> {
+                        proposing = false;
+                        if (known.failed()
+                            || !replica.nextProposalSequence().equals(sequence)
+                            || !replica.proposalParent().equals(parent)) {
+                          // The view or the chain moved meanwhile: give them back.
+                          vertx
+                              .eventBus()
+                              .request(
+                                  MempoolVerticle.address(selfId, "unproposed"),
+                                  hashes(hashesOf(offered)));
+                          return;
+                        }
+                        if (!known.result().isEmpty()) {
+                          mempoolFinalized(List.copyOf(known.result()));
+                        }
+                        List<ByteString> txs =
+                            candidates.stream()
+                                .filter(
+                                    tx ->
+                                        !known
+                                            .result()
+                                            .contains(
+                                                ByteString.copyFrom(LedgerHashes.transaction(tx))))
+                                .toList();
+                        proposeBlock(sequence.get(), parent.get(), ledgerRoot.get(), txs);
+                      });
+            });
+  }
+
+  /** Builds the block of {@code txs} at {@code sequence} and hands it to the replica. */
+  private void proposeBlock(
+      long sequence, ByteString parent, ByteString ledgerRoot, List<ByteString> txs) {
+    if (txs.isEmpty()) {
+      return;
+    }
+    List<byte[]> txHashes = txs.stream().map(LedgerHashes::transaction).toList();
+    BlockHeader header =
+        BlockHeader.newBuilder()
+            .setHeight(sequence)
+            .setView(replica.view())
+            .setParentHash(parent)
+            .setLedgerRoot(ledgerRoot)
+            .setTxRoot(ByteString.copyFrom(LedgerHashes.txRoot(txHashes)))
+            .setTxCount(txs.size())
+            .setProposer(selfId)
+            .setTimestampMs(System.currentTimeMillis())
+            .setVrfSeedProof(epochs.endsEpoch(sequence) ? epochs.proveSeed() : ByteString.EMPTY)
+            .build();
+    NodeBlock block =
+        NodeBlock.of(
+            io.swarmcore.codecs.proto.Block.newBuilder()
+                .setHeader(header.toByteString())
+                .addAllTransactions(txs)
+                .build());
+    roots.saw(block);
+    ownProposals.put(sequence, block.transactionHashes());
+    input(r -> r.propose(block));
+  }
+
+  /** Which of these transactions the stored ledger holds already. */
+  private Future<java.util.Set<ByteString>> knownFinal(List<ByteString> transactionHashes) {
+    if (transactionHashes.isEmpty()) {
+      return Future.succeededFuture(java.util.Set.of());
+    }
+    return vertx
+        .eventBus()
+        .<JsonArray>request(
+            StorageVerticle.address(selfId, "known-transactions"), hashes(transactionHashes))
+        .map(
+            reply -> {
+              java.util.Set<ByteString> known = new java.util.HashSet<>();
+              reply
+                  .body()
+                  .forEach(hex -> known.add(ByteString.copyFrom(HEX.parseHex((String) hex))));
+              return known;
             });
   }
 

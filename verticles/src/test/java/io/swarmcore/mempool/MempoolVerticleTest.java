@@ -148,6 +148,36 @@ class MempoolVerticleTest {
                 }));
   }
 
+  @Test
+  void aTransactionWhoseGossipWasLostReachesTheOthersLater(Vertx vertx, VertxTestContext test) {
+    List<String> pair = List.of("x", "y");
+    // y is not running when x takes the transaction: x's first gossip of it reaches nobody.
+    vertx
+        .deployVerticle(new MempoolVerticle(regossiping("x"), pair))
+        .compose(id -> submit(vertx, "x", json("frank", 1, new byte[] {1})))
+        .compose(
+            added -> {
+              io.vertx.core.Promise<Void> later = Promise.promise();
+              vertx.setTimer(100, t -> later.complete()); // several gossip rounds go by
+              return later.future();
+            })
+        .compose(x -> vertx.deployVerticle(new MempoolVerticle(regossiping("y"), pair)))
+        .compose(x -> untilSize(vertx, "y", 1))
+        .onComplete(test.succeedingThenComplete());
+  }
+
+  private static NodeConfig regossiping(String nodeId) {
+    return NodeConfig.parse(
+        NodeConfigLoader.defaults()
+            .mergeIn(
+                new JsonObject()
+                    .put("nodeId", nodeId)
+                    .put(
+                        "mempool",
+                        new JsonObject().put("gossipIntervalMs", 10).put("regossipIntervalMs", 50)),
+                true));
+  }
+
   /** Polls a mempool's size until it reaches {@code size} (the test's timeout bounds it). */
   private static Future<Void> untilSize(Vertx vertx, String node, int size) {
     Promise<Void> reached = Promise.promise();

@@ -188,6 +188,22 @@ public final class Mempool {
   }
 
   /**
+   * The oldest transactions waiting to be proposed, at most {@code max}, in arrival order: what a
+   * node gossips again now and then, so that a transaction whose gossip was lost (a validator not
+   * reachable yet, a message dropped) still reaches the leader of the day.
+   */
+  public List<ByteString> oldestReady(int max) {
+    List<ByteString> batch = new ArrayList<>();
+    for (ByteString bytes : ready.values()) {
+      if (batch.size() >= max) {
+        break;
+      }
+      batch.add(bytes);
+    }
+    return batch;
+  }
+
+  /**
    * Transactions submitted here (not received by gossip) and not gossiped yet, at most {@code max},
    * in arrival order; those already final are skipped.
    */
