@@ -108,6 +108,11 @@ public final class ElectionEpochs implements EpochRules {
   }
 
   @Override
+  public boolean canProveSeed() {
+    return vrfSecretKey.isPresent();
+  }
+
+  @Override
   public boolean validatorsUnchanged() {
     return signature(state.current()).equals(startingValidators);
   }

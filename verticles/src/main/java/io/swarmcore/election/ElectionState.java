@@ -37,6 +37,11 @@ public final class ElectionState implements LedgerGuard {
     return core.current();
   }
 
+  /** The leader of {@code view} in the current epoch, read under one lock with the epoch. */
+  public synchronized Validator leaderNow(long view) {
+    return core.leader(core.current().epoch(), view);
+  }
+
   public synchronized Validator leader(long epoch, long view) {
     return core.leader(epoch, view);
   }

@@ -50,6 +50,8 @@ public final class StorageVerticle extends VerticleBase {
   private BlockStore store;
   private WorkerExecutor writer;
   private WorkerExecutor readers;
+  // Consensus's own reads (known-transactions): a flood of cluster reads cannot starve them.
+  private WorkerExecutor consensusReads;
   private boolean guardAhead;
 
   /** For deployment by class name: reads the node configuration from {@code config()}. */
@@ -84,6 +86,8 @@ public final class StorageVerticle extends VerticleBase {
     }
     writer = vertx.createSharedWorkerExecutor("swarm-storage-writer-" + config.nodeId(), 1);
     readers = vertx.createSharedWorkerExecutor("swarm-storage-readers-" + config.nodeId(), 4);
+    consensusReads =
+        vertx.createSharedWorkerExecutor("swarm-storage-consensus-" + config.nodeId(), 1);
     StoreOptions options =
         StoreOptions.at(storeDirectory(config))
             .withMapSizes(StoreOptions.DEFAULT_INITIAL_MAP_SIZE, config.storage().maxMapSizeBytes())
@@ -255,7 +259,7 @@ public final class StorageVerticle extends VerticleBase {
   private void knownTransactions(Message<Object> message) {
     reply(
         message,
-        readers,
+        consensusReads,
         () -> {
           if (!(message.body() instanceof JsonArray hashes)) {
             throw StorageRequests.failure(
@@ -412,7 +416,8 @@ public final class StorageVerticle extends VerticleBase {
               return null;
             })
         .eventually(() -> writer.close())
-        .eventually(() -> readers.close());
+        .eventually(() -> readers.close())
+        .eventually(() -> consensusReads.close());
   }
 
   /** Runs {@code work} on {@code executor} and replies with its result or a documented failure. */

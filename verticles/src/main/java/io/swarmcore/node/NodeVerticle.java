@@ -166,7 +166,7 @@ public final class NodeVerticle extends VerticleBase {
     // The schedule of the epoch the stored ledger is in: the storage guard moves the election on
     // when it stores the block that ends an epoch.
     java.util.function.LongToIntFunction leaderOf =
-        view -> validators.indexOf(state.leader(state.current().epoch(), view).id()).orElseThrow();
+        view -> validators.indexOf(state.leaderNow(view).id()).orElseThrow();
     PbftVerticle consensus =
         new PbftVerticle(
             config.nodeId(),

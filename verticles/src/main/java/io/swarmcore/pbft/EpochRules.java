@@ -45,6 +45,11 @@ public interface EpochRules {
         public boolean validatorsUnchanged() {
           return true;
         }
+
+        @Override
+        public boolean canProveSeed() {
+          return false;
+        }
       };
 
   long epochOf(long height);
@@ -65,4 +70,7 @@ public interface EpochRules {
 
   /** Whether the current epoch's validators are those consensus started with. */
   boolean validatorsUnchanged();
+
+  /** Whether this node holds what {@link #proveSeed} needs (its VRF secret key). */
+  boolean canProveSeed();
 }

@@ -149,6 +149,7 @@ public final class PbftVerticle extends VerticleBase {
   private Checkpoints<SignedEnvelope> checkpoints;
   private long installedView;
   private long epochAtLastStore;
+  private boolean warnedNoVrfKey;
   // The installed view last saved durably: a leader proposes only in a view saved as entered.
   private long savedView = -1;
   private SignedEnvelope sealedCheckpoint;
@@ -430,14 +431,26 @@ public final class PbftVerticle extends VerticleBase {
    */
   private void checkedProposal(NodeBlock block, ConsensusWire.Inbound call) {
     Optional<ByteString> expectedRoot = roots.rootAfter(block.parentHash());
+    long proposalView = proposalView(call);
+    // The header names its proposer and view: they must be the message's, or a leader could
+    // reuse another's seed proof, or a validator fill the held space with made-up views.
+    if (!validators.idOf(call.sender()).equals(proposerOf(block))
+        || proposalView < replica.view()
+        || proposalView > replica.view() + 1) {
+      rejected.incrementAndGet();
+      return;
+    }
     if (epochs.epochOf(block.height()) > epochs.currentEpoch()) {
       // The first blocks of the next epoch, from its leader, may arrive before this node stored
       // the block that ends the current one (which moves the election, and so the schedule): they
-      // wait for it, a few at most.
+      // wait for it, a few at most from each validator.
       boolean nextEpochStart =
           epochs.epochOf(block.height()) == epochs.currentEpoch() + 1
-              && block.height() - storedHeight <= settings.pipelineDepth() + 1;
-      if (nextEpochStart && heldCount < settings.window()) {
+              && epochs.epochOf(block.height() - settings.pipelineDepth() - 1)
+                  <= epochs.currentEpoch();
+      if (nextEpochStart
+          && heldFrom(call.sender()) <= settings.pipelineDepth()
+          && heldCount < settings.window()) {
         held.computeIfAbsent(block.parentHash(), p -> new ArrayList<>()).add(call);
         heldCount++;
       } else {
@@ -445,20 +458,21 @@ public final class PbftVerticle extends VerticleBase {
       }
       return;
     }
+    boolean fromLeader = leaderOf.applyAsInt(proposalView) == call.sender();
     if (expectedRoot.isEmpty()) {
       // Only a proposal its view's leader could have made, for this view or the next, may wait:
-      // anything else would let one validator fill the bounded space with far-future views.
-      long proposalView = proposalView(call);
-      boolean plausible =
-          proposalView >= replica.view()
-              && proposalView <= replica.view() + 1
-              && leaderOf.applyAsInt(proposalView) == call.sender();
-      if (plausible && heldCount < settings.window()) {
+      // anything else would let one validator fill the bounded space.
+      if (fromLeader && heldCount < settings.window()) {
         held.computeIfAbsent(block.parentHash(), p -> new ArrayList<>()).add(call);
         heldCount++;
       } else {
         rejected.incrementAndGet();
       }
+      return;
+    }
+    if (!fromLeader) {
+      // The replica would refuse it too; refused here before it costs a ledger read.
+      rejected.incrementAndGet();
       return;
     }
     String problem =
@@ -505,6 +519,38 @@ public final class PbftVerticle extends VerticleBase {
     ownProposals.values().forEach(abandoned::addAll);
     ownProposals.clear();
     vertx.eventBus().request(MempoolVerticle.address(selfId, "unproposed"), hashes(abandoned));
+  }
+
+  private int heldFrom(int sender) {
+    int count = 0;
+    for (List<ConsensusWire.Inbound> waiting : held.values()) {
+      for (ConsensusWire.Inbound call : waiting) {
+        if (call.sender() == sender) {
+          count++;
+        }
+      }
+    }
+    return count;
+  }
+
+  /** Forgets held proposals at heights the ledger already holds: they can never be needed. */
+  private void dropHeldAtOrBelow(long height) {
+    heldCount = 0;
+    held.values()
+        .forEach(
+            waiting -> {
+              waiting.removeIf(call -> call.blocks().get(0).height() <= height);
+              heldCount += waiting.size();
+            });
+    held.values().removeIf(List::isEmpty);
+  }
+
+  private static String proposerOf(NodeBlock block) {
+    try {
+      return BlockHeader.parseFrom(block.block().getHeader()).getProposer();
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      return ""; // checked on decoding; cannot happen
+    }
   }
 
   /**
@@ -690,7 +736,16 @@ public final class PbftVerticle extends VerticleBase {
       return;
     }
     LOG.info("node {} entered epoch {} at height {}", selfId, epochAtLastStore, last.height() + 1);
-    vertx.runOnContext(ignored -> releaseChildren(last.hash()));
+    vertx.runOnContext(
+        ignored -> {
+          // Every proposal held for the new epoch is judged again, whatever parent it names.
+          dropHeldAtOrBelow(storedHeight - 1);
+          List<ConsensusWire.Inbound> waiting = new ArrayList<>();
+          held.values().forEach(waiting::addAll);
+          held.clear();
+          heldCount = 0;
+          waiting.forEach(call -> checkedProposal(call.blocks().get(0), call));
+        });
   }
 
   /** Runs storage work after the work queued before it, whatever its outcome. */
@@ -975,6 +1030,17 @@ public final class PbftVerticle extends VerticleBase {
     }
     if (epochs.epochOf(sequence.get()) > epochs.currentEpoch()) {
       return; // the next epoch's first block waits until this node stored the current one's last
+    }
+    if (epochs.endsEpoch(sequence.get()) && !epochs.canProveSeed()) {
+      if (!warnedNoVrfKey) {
+        warnedNoVrfKey = true;
+        LOG.error(
+            "node {} leads but has no VRF key in its key file: it cannot propose block {}, which"
+                + " ends an epoch; the others will change view",
+            selfId,
+            sequence.get());
+      }
+      return;
     }
     Optional<ByteString> ledgerRoot = roots.rootAfter(parent.get());
     if (ledgerRoot.isEmpty()) {

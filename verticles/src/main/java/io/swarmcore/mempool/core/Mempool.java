@@ -63,6 +63,8 @@ public final class Mempool {
   private final LinkedHashMap<ByteString, ByteString> ready = new LinkedHashMap<>();
   private final Map<ByteString, ByteString> proposed = new HashMap<>();
   private final Deque<ByteString> ungossiped = new ArrayDeque<>();
+  // Pending transactions submitted to this node (not received by gossip): what it re-gossips.
+  private final java.util.Set<ByteString> submittedHere = new java.util.HashSet<>();
   private final Set<ByteString> finalSet = new HashSet<>();
   private final Deque<ByteString> finalOrder = new ArrayDeque<>();
   private long pendingBytes;
@@ -105,6 +107,7 @@ public final class Mempool {
     ready.put(hash, bytes);
     pendingBytes += bytes.size();
     if (!gossiped) {
+      submittedHere.add(hash);
       ungossiped.addLast(hash);
     }
     return new Added(Outcome.ADDED, hash, "pending");
@@ -166,6 +169,7 @@ public final class Mempool {
   /** These transactions are final: drop them and remember their hashes. */
   public void finalized(Collection<ByteString> hashes) {
     for (ByteString hash : hashes) {
+      submittedHere.remove(hash);
       ByteString removed = ready.remove(hash);
       if (removed == null) {
         removed = proposed.remove(hash);
@@ -194,11 +198,14 @@ public final class Mempool {
    */
   public List<ByteString> oldestReady(int max) {
     List<ByteString> batch = new ArrayList<>();
-    for (ByteString bytes : ready.values()) {
+    for (var entry : ready.entrySet()) {
       if (batch.size() >= max) {
         break;
       }
-      batch.add(bytes);
+      // Each node repeats only what was submitted to it: n copies of every repeat would be waste.
+      if (submittedHere.contains(entry.getKey())) {
+        batch.add(entry.getValue());
+      }
     }
     return batch;
   }

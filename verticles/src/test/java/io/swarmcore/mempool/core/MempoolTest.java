@@ -133,4 +133,22 @@ class MempoolTest {
     assertThat(pool.size()).isZero();
     assertThat(pool.bytes()).isZero();
   }
+
+  @Test
+  void aNodeRegossipsOnlyWhatWasSubmittedToItAndIsStillWaiting() {
+    Mempool pool = pool(10, 10_000);
+    ByteString mine = tx("alice", 1, 10);
+    ByteString gossiped = tx("bob", 1, 10);
+    ByteString done = tx("carol", 1, 10);
+    pool.add(mine, false);
+    pool.add(gossiped, true);
+    pool.add(done, false);
+    pool.finalized(java.util.List.of(hash(done)));
+
+    org.assertj.core.api.Assertions.assertThat(pool.oldestReady(10)).containsExactly(mine);
+    pool.propose(10, 10_000);
+    org.assertj.core.api.Assertions.assertThat(pool.oldestReady(10))
+        .as("in a proposal now: the leader has it")
+        .isEmpty();
+  }
 }
