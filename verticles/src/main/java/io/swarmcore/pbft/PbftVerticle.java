@@ -745,6 +745,8 @@ public final class PbftVerticle extends VerticleBase {
           held.clear();
           heldCount = 0;
           waiting.forEach(call -> checkedProposal(call.blocks().get(0), call));
+          // A view change under way may now be this node's to lead.
+          input(Replica::onLeadersChanged);
         });
   }
 

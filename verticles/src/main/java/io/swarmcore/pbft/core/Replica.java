@@ -550,6 +550,17 @@ public final class Replica<B, P> {
     leadIfReady(out);
   }
 
+  /**
+   * The leader schedule changed (a new epoch): if this replica now leads the view it is changing to
+   * and holds enough VIEW-CHANGEs, it sends the NEW-VIEW now rather than after a timeout (the
+   * VIEW-CHANGEs it holds are not sent again).
+   */
+  public List<ReplicaOutput<B, P>> onLeadersChanged() {
+    List<ReplicaOutput<B, P>> out = new ArrayList<>();
+    leadIfReady(out);
+    return finish(out);
+  }
+
   private void leadIfReady(List<ReplicaOutput<B, P>> out) {
     if (!changingView
         || leaders.leaderOf(view) != self

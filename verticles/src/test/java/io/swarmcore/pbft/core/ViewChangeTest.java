@@ -216,4 +216,33 @@ class ViewChangeTest {
     assertThat(only(again, SendViewChange.class).viewChange().message().newView()).isEqualTo(1);
     assertThat(replica.view()).isEqualTo(1);
   }
+
+  @Test
+  void aReplicaThatBecomesTheLeaderOfTheViewItChangesToSendsTheNewViewAtOnce() {
+    // Replica 2's schedule names replica 1 for view 1 until the schedule changes (a new epoch).
+    Quorums quorums = Quorums.of(4, 1);
+    boolean[] changed = {false};
+    Replica<SimBlock, SimSignature> replica =
+        new Replica<>(
+            quorums,
+            2,
+            new Replica.Ports<>(
+                view -> changed[0] && view == 1 ? 2 : (int) (view % 4),
+                SimBlock.FACTS,
+                keys.signer(2),
+                keys.verifier()),
+            new Checkpoints<>(quorums, 4, 8, GENESIS),
+            new ProgressTimer(100, 1_600),
+            new Replica.Start(0, 0, SimBlock.GENESIS));
+    replica.onViewChange(0, viewChange(0, 1, List.of()));
+    replica.onViewChange(3, viewChange(3, 1, List.of()));
+    assertThat(replica.isChangingView()).as("joined view 1 with its own: n - f").isTrue();
+
+    assertThat(replica.onLeadersChanged()).noneMatch(SendNewView.class::isInstance);
+    changed[0] = true;
+    List<ReplicaOutput<SimBlock, SimSignature>> out = replica.onLeadersChanged();
+
+    assertThat(out).anyMatch(SendNewView.class::isInstance);
+    assertThat(out).contains(new ViewInstalled<>(1, 2));
+  }
 }
