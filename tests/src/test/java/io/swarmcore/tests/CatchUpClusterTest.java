@@ -42,15 +42,7 @@ class CatchUpClusterTest {
 
   @AfterEach
   void stopEverything() {
-    try {
-      if (probe != null) {
-        probe.close();
-      }
-    } finally {
-      if (cluster != null) {
-        cluster.close();
-      }
-    }
+    ClusterHarness.stop(probe, cluster);
   }
 
   @Test

@@ -37,15 +37,7 @@ class ConsensusClusterTest {
 
   @AfterEach
   void stopEverything() {
-    try {
-      if (probe != null) {
-        probe.close();
-      }
-    } finally {
-      if (cluster != null) {
-        cluster.close();
-      }
-    }
+    ClusterHarness.stop(probe, cluster);
   }
 
   @ParameterizedTest(name = "n = {0}")

@@ -38,15 +38,7 @@ class EpochClusterTest {
 
   @AfterEach
   void stopEverything() {
-    try {
-      if (probe != null) {
-        probe.close();
-      }
-    } finally {
-      if (cluster != null) {
-        cluster.close();
-      }
-    }
+    ClusterHarness.stop(probe, cluster);
   }
 
   @Test

@@ -138,12 +138,7 @@ public final class StorageVerticle extends VerticleBase {
         message,
         writer,
         () -> {
-          if (guardAhead) {
-            throw StorageRequests.failure(
-                StorageFailure.STORE_ERROR,
-                "an earlier group commit failed after the election took its blocks in; restart"
-                    + " the node");
-          }
+          refuseIfGuardAhead();
           if (guard != null) {
             guard.check(block);
           }
@@ -153,6 +148,15 @@ public final class StorageVerticle extends VerticleBase {
           }
           return tipJson(tip);
         });
+  }
+
+  /** After a failed group commit the election is ahead of the store: no append until restart. */
+  private void refuseIfGuardAhead() {
+    if (guardAhead) {
+      throw StorageRequests.failure(
+          StorageFailure.STORE_ERROR,
+          "an earlier group commit failed after the election took its blocks in; restart the node");
+    }
   }
 
   /**
@@ -166,12 +170,7 @@ public final class StorageVerticle extends VerticleBase {
         message,
         writer,
         () -> {
-          if (guardAhead) {
-            throw StorageRequests.failure(
-                StorageFailure.STORE_ERROR,
-                "an earlier group commit failed after the election took its blocks in; restart"
-                    + " the node");
-          }
+          refuseIfGuardAhead();
           if (range.getBlocksCount() == 0) {
             return tipJson(store.tip());
           }

@@ -424,6 +424,19 @@ public final class ClusterHarness implements AutoCloseable {
     }
   }
 
+  /** Closes a test's probe (if any), then its cluster (if any), the cluster even if that fails. */
+  public static void stop(ClusterProbe probe, ClusterHarness cluster) {
+    try {
+      if (probe != null) {
+        probe.close();
+      }
+    } finally {
+      if (cluster != null) {
+        cluster.close();
+      }
+    }
+  }
+
   /** Stops every node: in-JVM ones by closing Vert.x, JVMs by SIGTERM then kill. */
   @Override
   public void close() {
