@@ -77,6 +77,16 @@ class CertificateVerifierTest {
     return certificate.build();
   }
 
+  /** The certificate with its second signer's signature bytes replaced by the first's. */
+  private static Certificate withSecondSignatureCopiedFromFirst(Certificate certificate) {
+    return certificate.toBuilder()
+        .setSignatures(
+            1,
+            certificate.getSignatures(1).toBuilder()
+                .setSignature(certificate.getSignatures(0).getSignature()))
+        .build();
+  }
+
   private FinalizedBlock finalized(Certificate certificate) {
     return FinalizedBlock.newBuilder().setBlock(block).setCertificate(certificate).build();
   }
@@ -117,13 +127,7 @@ class CertificateVerifierTest {
   void aBadSignatureNamesItsSigner() {
     var commit =
         certificate(CertificateKind.CERTIFICATE_KIND_COMMIT, List.of("node-1", "node-2", "node-3"));
-    var tampered =
-        commit.toBuilder()
-            .setSignatures(
-                1,
-                commit.getSignatures(1).toBuilder()
-                    .setSignature(commit.getSignatures(0).getSignature()))
-            .build();
+    var tampered = withSecondSignatureCopiedFromFirst(commit);
 
     assertThat(verifier.problem(finalized(tampered)))
         .contains("signature of node-2 does not verify");
@@ -133,13 +137,7 @@ class CertificateVerifierTest {
   void theShapeCheckSkipsSignatureBytesButNotTheQuorum() {
     var commit =
         certificate(CertificateKind.CERTIFICATE_KIND_COMMIT, List.of("node-1", "node-2", "node-3"));
-    var tampered =
-        commit.toBuilder()
-            .setSignatures(
-                1,
-                commit.getSignatures(1).toBuilder()
-                    .setSignature(commit.getSignatures(0).getSignature()))
-            .build();
+    var tampered = withSecondSignatureCopiedFromFirst(commit);
     var short2 = certificate(CertificateKind.CERTIFICATE_KIND_COMMIT, List.of("node-1", "node-2"));
 
     assertThat(verifier.shapeProblem(tampered, 5, hash)).isEmpty();

@@ -431,10 +431,11 @@ public final class PbftVerticle extends VerticleBase {
    */
   private void checkedProposal(NodeBlock block, ConsensusWire.Inbound call) {
     Optional<ByteString> expectedRoot = roots.rootAfter(block.parentHash());
-    long proposalView = proposalView(call);
+    BlockHeader header = headerOf(block);
+    long proposalView = header.getView();
     // The header names its proposer and view: they must be the message's, or a leader could
     // reuse another's seed proof, or a validator fill the held space with made-up views.
-    if (!validators.idOf(call.sender()).equals(proposerOf(block))
+    if (!validators.idOf(call.sender()).equals(header.getProposer())
         || proposalView < replica.view()
         || proposalView > replica.view() + 1) {
       rejected.incrementAndGet();
@@ -448,26 +449,14 @@ public final class PbftVerticle extends VerticleBase {
           epochs.epochOf(block.height()) == epochs.currentEpoch() + 1
               && epochs.epochOf(block.height() - settings.pipelineDepth() - 1)
                   <= epochs.currentEpoch();
-      if (nextEpochStart
-          && heldFrom(call.sender()) <= settings.pipelineDepth()
-          && heldCount < settings.window()) {
-        held.computeIfAbsent(block.parentHash(), p -> new ArrayList<>()).add(call);
-        heldCount++;
-      } else {
-        rejected.incrementAndGet();
-      }
+      hold(call, nextEpochStart && heldFrom(call.sender()) <= settings.pipelineDepth());
       return;
     }
     boolean fromLeader = leaderOf.applyAsInt(proposalView) == call.sender();
     if (expectedRoot.isEmpty()) {
       // Only a proposal its view's leader could have made, for this view or the next, may wait:
       // anything else would let one validator fill the bounded space.
-      if (fromLeader && heldCount < settings.window()) {
-        held.computeIfAbsent(block.parentHash(), p -> new ArrayList<>()).add(call);
-        heldCount++;
-      } else {
-        rejected.incrementAndGet();
-      }
+      hold(call, fromLeader);
       return;
     }
     if (!fromLeader) {
@@ -533,46 +522,33 @@ public final class PbftVerticle extends VerticleBase {
     return count;
   }
 
-  /** Forgets held proposals at heights the ledger already holds: they can never be needed. */
-  private void dropHeldAtOrBelow(long height) {
-    heldCount = 0;
-    held.values()
-        .forEach(
-            waiting -> {
-              waiting.removeIf(call -> call.blocks().get(0).height() <= height);
-              heldCount += waiting.size();
-            });
-    held.values().removeIf(List::isEmpty);
-  }
-
-  private static String proposerOf(NodeBlock block) {
-    try {
-      return BlockHeader.parseFrom(block.block().getHeader()).getProposer();
-    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      return ""; // checked on decoding; cannot happen
+  /** Keeps a proposal until its parent (or its epoch) arrives, if allowed and there is room. */
+  private void hold(ConsensusWire.Inbound call, boolean allowed) {
+    if (allowed && heldCount < settings.window()) {
+      held.computeIfAbsent(call.blocks().get(0).parentHash(), p -> new ArrayList<>()).add(call);
+      heldCount++;
+    } else {
+      rejected.incrementAndGet();
     }
   }
 
-  /**
-   * Forgets held proposals of views below {@code view}. Those of the new view stay: its leader's
-   * proposals may arrive before the NEW-VIEW that installs it here.
-   */
-  private void dropHeldBefore(long view) {
+  /** Forgets the held proposals {@code unwanted} picks. */
+  private void dropHeld(java.util.function.Predicate<ConsensusWire.Inbound> unwanted) {
     heldCount = 0;
     held.values()
         .forEach(
             waiting -> {
-              waiting.removeIf(call -> proposalView(call) < view);
+              waiting.removeIf(unwanted);
               heldCount += waiting.size();
             });
     held.values().removeIf(List::isEmpty);
   }
 
-  private static long proposalView(ConsensusWire.Inbound call) {
+  private static BlockHeader headerOf(NodeBlock block) {
     try {
-      return BlockHeader.parseFrom(call.blocks().get(0).block().getHeader()).getView();
+      return BlockHeader.parseFrom(block.block().getHeader());
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      return -1; // checked on decoding; cannot happen
+      throw new IllegalStateException("a decoded block's header does not parse", e);
     }
   }
 
@@ -664,7 +640,9 @@ public final class PbftVerticle extends VerticleBase {
       } else if (output instanceof ReplicaOutput.CancelTimer<NodeBlock, SignedEnvelope>) {
         vertx.cancelTimer(timer);
       } else if (output instanceof ReplicaOutput.ViewInstalled<NodeBlock, SignedEnvelope> v) {
-        dropHeldBefore(v.view()); // the old views' proposals are refused now anyway
+        // The old views' proposals are refused now anyway; those of the new view stay: its
+        // leader's proposals may arrive before the NEW-VIEW that installs it here.
+        dropHeld(call -> headerOf(call.blocks().get(0)).getView() < v.view());
         returnOwnProposals();
         installedView = v.view();
         saveState();
@@ -739,7 +717,8 @@ public final class PbftVerticle extends VerticleBase {
     vertx.runOnContext(
         ignored -> {
           // Every proposal held for the new epoch is judged again, whatever parent it names.
-          dropHeldAtOrBelow(storedHeight - 1);
+          // Held proposals at heights the ledger holds can never be needed.
+          dropHeld(call -> call.blocks().get(0).height() < storedHeight);
           List<ConsensusWire.Inbound> waiting = new ArrayList<>();
           held.values().forEach(waiting::addAll);
           held.clear();
@@ -775,30 +754,35 @@ public final class PbftVerticle extends VerticleBase {
       range.addBlocks(
           FinalizedBlock.newBuilder().setBlock(f.block().block()).setCertificate(certificate(f)));
     }
-    BlockRange blocks = range.build();
-    return append(blocks)
+    return appendAndAnnounce(range.build(), fresh.stream().map(f -> f.block()).toList())
+        .onSuccess(
+            done -> {
+              finalizedBlocks.addAndGet(fresh.size());
+              fastBlocks.addAndGet(fresh.stream().filter(f -> f.path() == Slot.Path.FAST).count());
+              fresh.forEach(f -> input(r -> r.onStored(f.sequence(), f.block().hash())));
+            });
+  }
+
+  /**
+   * Appends consecutive blocks (group commit), then announces them, moves the ledger roots and the
+   * epoch on, and tells the mempool their transactions are final, before the leader may cut another
+   * block. Completes once the mempool has heard; fails if the append does.
+   */
+  private Future<Void> appendAndAnnounce(BlockRange range, List<NodeBlock> blocks) {
+    return append(range)
         .compose(
             stored -> {
-              storedHeight = fresh.get(fresh.size() - 1).sequence() + 1;
+              NodeBlock last = blocks.get(blocks.size() - 1);
+              storedHeight = last.height() + 1;
               ownProposals.headMap(storedHeight).clear();
-              afterEpochBoundary(fresh.get(fresh.size() - 1).block());
+              afterEpochBoundary(last);
               List<ByteString> transactions = new ArrayList<>();
-              for (int i = 0; i < fresh.size(); i++) {
-                ReplicaOutput.Finalize<NodeBlock, SignedEnvelope> f = fresh.get(i);
-                announce(blocks.getBlocks(i));
-                finalizedBlocks.incrementAndGet();
-                if (f.path() == Slot.Path.FAST) {
-                  fastBlocks.incrementAndGet();
-                }
-                roots.finalized(f.block());
-                transactions.addAll(f.block().transactionHashes());
+              for (int i = 0; i < blocks.size(); i++) {
+                announce(range.getBlocks(i));
+                roots.finalized(blocks.get(i));
+                transactions.addAll(blocks.get(i).transactionHashes());
               }
-              // The mempool drops the transactions before the leader may cut another block.
-              return mempoolFinalized(transactions)
-                  .onComplete(
-                      done ->
-                          fresh.forEach(
-                              f -> input(r -> r.onStored(f.sequence(), f.block().hash()))));
+              return mempoolFinalized(transactions);
             });
   }
 
@@ -893,32 +877,20 @@ public final class PbftVerticle extends VerticleBase {
           }
           BlockRange.Builder range = BlockRange.newBuilder();
           fresh.forEach(b -> range.addBlocks(b.finalized()));
-          return append(range.build())
-              .compose(
-                  stored -> {
-                    NodeBlock last = fresh.get(fresh.size() - 1).block();
-                    storedHeight = last.height() + 1;
-                    ownProposals.headMap(storedHeight).clear();
-                    afterEpochBoundary(last);
-                    List<ByteString> transactions = new ArrayList<>();
-                    for (BlockSync.Verified b : fresh) {
-                      announce(b.finalized());
-                      syncedBlocks.incrementAndGet();
-                      roots.finalized(b.block());
-                      transactions.addAll(b.block().transactionHashes());
+          List<NodeBlock> stored = fresh.stream().map(BlockSync.Verified::block).toList();
+          NodeBlock last = stored.get(stored.size() - 1);
+          return appendAndAnnounce(range.build(), stored)
+              .onSuccess(
+                  done -> {
+                    syncedBlocks.addAndGet(stored.size());
+                    input(r -> r.onStateFetched(last.height(), last.hash()));
+                    for (NodeBlock b : stored) {
+                      if (checkpoints.isCheckpointSequence(b.height())) {
+                        input(r -> r.onStored(b.height(), b.hash()));
+                      }
                     }
-                    return mempoolFinalized(transactions)
-                        .onComplete(
-                            done -> {
-                              input(r -> r.onStateFetched(last.height(), last.hash()));
-                              for (BlockSync.Verified b : fresh) {
-                                if (checkpoints.isCheckpointSequence(b.block().height())) {
-                                  input(r -> r.onStored(b.block().height(), b.block().hash()));
-                                }
-                              }
-                              // Proposals that arrived before their parent can be judged now.
-                              releaseChildren(last.hash());
-                            });
+                    // Proposals that arrived before their parent can be judged now.
+                    releaseChildren(last.hash());
                   });
         });
   }

@@ -210,14 +210,7 @@ class PbftVerticleTest {
   void whenTheLeaderCrashesTheOthersChangeViewAndFinalizeTheRest(
       Vertx vertx, VertxTestContext test) {
     Set<String> submitted = new HashSet<>();
-    deployNodes(vertx)
-        .compose(x -> submit(vertx, 0, 20, submitted))
-        .compose(x -> until(vertx, () -> mempoolsEmpty(vertx, 0)))
-        // n0 leads view 0: its consensus stops, as if the process were killed.
-        .compose(x -> vertx.undeploy(consensusDeployments.get(0)))
-        .compose(x -> submit(vertx, 20, 20, submitted))
-        .compose(x -> until(vertx, () -> mempoolsEmpty(vertx, 1)))
-        .compose(x -> until(vertx, () -> sameTip(vertx, 1)))
+    leaderCrashesAndTheOthersFinalize(vertx, 20, submitted)
         .compose(x -> request(vertx, PbftVerticle.address("n1", "status"), new JsonObject()))
         .compose(
             status -> {
@@ -236,13 +229,7 @@ class PbftVerticleTest {
   void theCrashedLeaderRestartsCatchesUpFromItsPeersAndTakesPartAgain(
       Vertx vertx, VertxTestContext test) {
     Set<String> submitted = new HashSet<>();
-    deployNodes(vertx)
-        .compose(x -> submit(vertx, 0, 20, submitted))
-        .compose(x -> until(vertx, () -> mempoolsEmpty(vertx, 0)))
-        .compose(x -> vertx.undeploy(consensusDeployments.get(0)))
-        .compose(x -> submit(vertx, 20, 30, submitted))
-        .compose(x -> until(vertx, () -> mempoolsEmpty(vertx, 1)))
-        .compose(x -> until(vertx, () -> sameTip(vertx, 1)))
+    leaderCrashesAndTheOthersFinalize(vertx, 30, submitted)
         // n0 comes back over its own ledger and saved state: it fetches what it missed.
         .compose(x -> deployConsensus(vertx, 0))
         .compose(x -> until(vertx, () -> sameTip(vertx, 0)))
@@ -331,6 +318,21 @@ class PbftVerticleTest {
                   .put("payload", Base64.getEncoder().encodeToString(new byte[] {(byte) i}))));
     }
     return Future.all(submissions).mapEmpty();
+  }
+
+  /**
+   * 20 transactions final with all four; then n0, the leader of view 0, stops (as if killed) and
+   * the other three change view and finalize {@code afterwards} more.
+   */
+  private Future<Void> leaderCrashesAndTheOthersFinalize(
+      Vertx vertx, int afterwards, Set<String> submitted) {
+    return deployNodes(vertx)
+        .compose(x -> submit(vertx, 0, 20, submitted))
+        .compose(x -> until(vertx, () -> mempoolsEmpty(vertx, 0)))
+        .compose(x -> vertx.undeploy(consensusDeployments.get(0)))
+        .compose(x -> submit(vertx, 20, afterwards, submitted))
+        .compose(x -> until(vertx, () -> mempoolsEmpty(vertx, 1)))
+        .compose(x -> until(vertx, () -> sameTip(vertx, 1)));
   }
 
   private static java.util.Set<String> finalTransactions(List<FinalizedBlock> chain) {
