@@ -2,119 +2,129 @@ package io.swarmcore.storage;
 
 import io.swarmcore.crypto.Sha256;
 import io.swarmcore.storage.StoreException.Kind;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.HexFormat;
 
 /**
- * Splits a snapshot into chunks of at most 16 MiB, each with its SHA-256, for transfer between
- * nodes, and puts them back together, checking every chunk and then the whole snapshot.
+ * A snapshot's data file seen as chunks of at most 16 MiB, each with its SHA-256, for transfer
+ * between nodes: the sender indexes and reads chunks in place, the receiver checks each chunk
+ * against the index and writes it in place (in any order), then adds the manifest; {@link
+ * Snapshots#verify} checks the whole.
  */
 public final class SnapshotChunks {
   public static final int MAX_CHUNK_BYTES = 16 * 1024 * 1024;
-  public static final String INDEX_FILE = "chunks.json";
   private static final HexFormat HEX = HexFormat.of();
 
   private SnapshotChunks() {}
 
-  /** Writes {@code snapshot} (checked first) as chunks into the empty {@code out} folder. */
-  public static JsonObject export(Path snapshot, Path out, int chunkBytes) {
-    if (chunkBytes <= 0 || chunkBytes > MAX_CHUNK_BYTES) {
-      throw new IllegalArgumentException(
-          "chunk size must be 1.." + MAX_CHUNK_BYTES + " bytes, got " + chunkBytes);
-    }
-    SnapshotManifest manifest = Snapshots.verify(snapshot);
-    Snapshots.prepareEmpty(out);
+  /**
+   * {@code {manifest, chunkBytes, chunks: [{bytes, sha256}]}} for the snapshot in {@code snapshot}
+   * as it is on disk (one read of its data file).
+   */
+  public static JsonObject index(Path snapshot, int chunkBytes) {
+    requireChunkSize(chunkBytes);
+    SnapshotManifest manifest = SnapshotManifest.read(snapshot);
     JsonArray chunks = new JsonArray();
-    try (InputStream in = Files.newInputStream(snapshot.resolve(Snapshots.DATA_FILE))) {
-      for (int index = 0; ; index++) {
-        byte[] chunk = in.readNBytes(chunkBytes);
-        if (chunk.length == 0) {
-          break;
-        }
-        String name = String.format("chunk-%06d.bin", index);
-        Files.write(out.resolve(name), chunk);
+    try (FileChannel data = FileChannel.open(snapshot.resolve(Snapshots.DATA_FILE))) {
+      long size = data.size();
+      for (long offset = 0; offset < size; offset += chunkBytes) {
+        byte[] chunk = read(data, offset, (int) Math.min(chunkBytes, size - offset));
         chunks.add(
             new JsonObject()
-                .put("name", name)
                 .put("bytes", chunk.length)
                 .put("sha256", HEX.formatHex(Sha256.hash(chunk))));
       }
     } catch (IOException e) {
-      throw new StoreException(Kind.IO, "cannot export chunks to " + out + ": " + e, e);
+      throw new StoreException(Kind.IO, "cannot index " + snapshot + ": " + e, e);
     }
-    JsonObject index =
-        new JsonObject()
-            .put("manifest", manifest.toJson())
-            .put("chunkBytes", chunkBytes)
-            .put("chunks", chunks);
-    try {
-      Files.writeString(out.resolve(INDEX_FILE), index.encodePrettily() + "\n");
+    return new JsonObject()
+        .put("manifest", manifest.toJson())
+        .put("chunkBytes", chunkBytes)
+        .put("chunks", chunks);
+  }
+
+  /** Chunk {@code index} of the snapshot's data file cut in chunks of {@code chunkBytes}. */
+  public static byte[] read(Path snapshot, int chunkBytes, int index) {
+    requireChunkSize(chunkBytes);
+    try (FileChannel data = FileChannel.open(snapshot.resolve(Snapshots.DATA_FILE))) {
+      long offset = (long) index * chunkBytes;
+      if (index < 0 || offset >= data.size()) {
+        throw new IllegalArgumentException(
+            "the snapshot has no chunk " + index + " of " + chunkBytes + " bytes");
+      }
+      return read(data, offset, (int) Math.min(chunkBytes, data.size() - offset));
     } catch (IOException e) {
-      throw new StoreException(Kind.IO, "cannot write " + out.resolve(INDEX_FILE) + ": " + e, e);
+      throw new StoreException(Kind.IO, "cannot read " + snapshot + ": " + e, e);
     }
-    return index;
   }
 
   /**
-   * Reassembles the chunks in {@code in} into a snapshot in the empty {@code snapshot} folder,
-   * refusing any chunk that is missing, resized or altered, then checks the snapshot as a whole.
+   * Checks chunk {@code index} against {@code snapshotIndex} (length and SHA-256) and writes it in
+   * place into the data file in {@code folder}.
+   *
+   * @throws StoreException SNAPSHOT_INVALID when it does not match; nothing is written
    */
-  public static SnapshotManifest importChunks(Path in, Path snapshot) {
-    JsonObject index = readIndex(in);
-    SnapshotManifest manifest = SnapshotManifest.fromJson(index.getJsonObject("manifest"));
-    Snapshots.prepareEmpty(snapshot);
-    try (OutputStream data = Files.newOutputStream(snapshot.resolve(Snapshots.DATA_FILE))) {
-      JsonArray chunks = index.getJsonArray("chunks");
-      for (int i = 0; i < chunks.size(); i++) {
-        JsonObject entry = chunks.getJsonObject(i);
-        Path file = in.resolve(entry.getString("name")).normalize();
-        if (!file.getParent().equals(in.normalize())) {
-          throw invalid("chunk " + i + " names a file outside the folder");
-        }
-        byte[] chunk;
-        try {
-          chunk = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-          throw invalid("chunk " + i + " (" + entry.getString("name") + ") is missing");
-        }
-        if (chunk.length != entry.getInteger("bytes")) {
-          throw invalid(
-              "chunk "
-                  + i
-                  + " is "
-                  + chunk.length
-                  + " bytes, the index says "
-                  + entry.getInteger("bytes"));
-        }
-        if (!HEX.formatHex(Sha256.hash(chunk)).equals(entry.getString("sha256"))) {
-          throw invalid("chunk " + i + " does not match its hash (tampered or corrupted)");
-        }
-        data.write(chunk);
+  public static void write(Path folder, JsonObject snapshotIndex, int index, byte[] chunk) {
+    JsonArray chunks = snapshotIndex.getJsonArray("chunks");
+    if (index < 0 || index >= chunks.size()) {
+      throw invalid("the index has no chunk " + index);
+    }
+    JsonObject entry = chunks.getJsonObject(index);
+    if (chunk.length != entry.getInteger("bytes")) {
+      throw invalid(
+          "chunk "
+              + index
+              + " is "
+              + chunk.length
+              + " bytes, the index says "
+              + entry.getInteger("bytes"));
+    }
+    if (!HEX.formatHex(Sha256.hash(chunk)).equals(entry.getString("sha256"))) {
+      throw invalid("chunk " + index + " does not match its hash (tampered or corrupted)");
+    }
+    long offset = (long) index * snapshotIndex.getInteger("chunkBytes");
+    try (FileChannel data =
+        FileChannel.open(
+            folder.resolve(Snapshots.DATA_FILE),
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE)) {
+      ByteBuffer bytes = ByteBuffer.wrap(chunk);
+      while (bytes.hasRemaining()) {
+        data.write(bytes, offset + bytes.position());
       }
     } catch (IOException e) {
-      throw new StoreException(Kind.IO, "cannot import chunks from " + in + ": " + e, e);
+      throw new StoreException(
+          Kind.IO, "cannot write chunk " + index + " into " + folder + ": " + e, e);
     }
-    manifest.write(snapshot);
-    return Snapshots.verify(snapshot);
   }
 
-  private static JsonObject readIndex(Path in) {
-    try {
-      return new JsonObject(Files.readString(in.resolve(INDEX_FILE)));
-    } catch (NoSuchFileException e) {
-      throw invalid(in + " has no " + INDEX_FILE);
-    } catch (DecodeException | ClassCastException e) {
-      throw invalid(INDEX_FILE + " is not a JSON object");
-    } catch (IOException e) {
-      throw new StoreException(Kind.IO, "cannot read " + in.resolve(INDEX_FILE) + ": " + e, e);
+  /**
+   * Writes the manifest of {@code snapshotIndex} next to the chunks written into {@code folder}.
+   */
+  public static void complete(Path folder, JsonObject snapshotIndex) {
+    SnapshotManifest.fromJson(snapshotIndex.getJsonObject("manifest")).write(folder);
+  }
+
+  private static byte[] read(FileChannel data, long offset, int length) throws IOException {
+    ByteBuffer buffer = ByteBuffer.allocate(length);
+    while (buffer.hasRemaining()) {
+      if (data.read(buffer, offset + buffer.position()) < 0) {
+        throw new IOException("the data file ended early");
+      }
+    }
+    return buffer.array();
+  }
+
+  private static void requireChunkSize(int chunkBytes) {
+    if (chunkBytes <= 0 || chunkBytes > MAX_CHUNK_BYTES) {
+      throw new IllegalArgumentException(
+          "chunk size must be 1.." + MAX_CHUNK_BYTES + " bytes, got " + chunkBytes);
     }
   }
 

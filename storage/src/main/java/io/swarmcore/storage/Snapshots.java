@@ -25,6 +25,10 @@ import org.lmdbjava.LmdbException;
  */
 public final class Snapshots {
   static final String DATA_FILE = "data.mdb";
+
+  /** Long enough to audit a ledger of tens of millions of blocks. */
+  static final long AUDIT_TIMEOUT_SECONDS = 3_600;
+
   private static final HexFormat HEX = HexFormat.of();
 
   private Snapshots() {}
@@ -119,6 +123,32 @@ public final class Snapshots {
   }
 
   /**
+   * Checks a snapshot that came from elsewhere in full: {@link #verify} and then every block, index
+   * entry and Merkle subtree of the copy from scratch ({@link BlockStore#audit}).
+   *
+   * @return the tip its blocks hash to
+   * @throws StoreException SNAPSHOT_INVALID saying what does not match
+   */
+  public static LedgerTip audit(Path directory) {
+    verify(directory);
+    return auditContent(directory);
+  }
+
+  /** {@link #audit} without {@link #verify}: for a snapshot whose files were just checked. */
+  static LedgerTip auditContent(Path directory) {
+    try (BlockStore copy = BlockStore.openReadOnly(directory, true)) {
+      return copy.audit();
+    } catch (StoreException e) {
+      if (e.kind() == Kind.SNAPSHOT_INVALID) {
+        throw e;
+      }
+      throw invalid("the copy cannot be read as a store: " + e.getMessage());
+    } catch (RuntimeException e) {
+      throw invalid("the copy cannot be read as a store: " + e);
+    }
+  }
+
+  /**
    * Checks {@code snapshot} and installs it as the store in {@code dataDirectory}, which must not
    * hold a store already.
    */
@@ -141,6 +171,89 @@ public final class Snapshots {
       throw new StoreException(Kind.IO, "cannot restore into " + dataDirectory + ": " + e, e);
     }
     return manifest;
+  }
+
+  /**
+   * Installs a snapshot that came from elsewhere as the store in {@code dataDirectory}, which must
+   * not hold a store: {@link #verify}, {@link #auditApart} and then {@link #installCompacted}.
+   *
+   * @return the installed ledger's tip
+   */
+  public static LedgerTip installAudited(Path snapshot, Path dataDirectory) {
+    verify(snapshot);
+    LedgerTip tip = auditApart(snapshot);
+    installCompacted(snapshot, dataDirectory);
+    return tip;
+  }
+
+  /**
+   * {@link #audit} of a snapshot that {@link #verify} passed, in a child JVM ({@link
+   * SnapshotAuditProcess}): a crafted file could crash LMDB, and must not crash the node.
+   */
+  public static LedgerTip auditApart(Path snapshot) {
+    return SnapshotAuditProcess.audit(snapshot, AUDIT_TIMEOUT_SECONDS);
+  }
+
+  /**
+   * Writes a snapshot that passed {@link #auditApart} as the store in {@code dataDirectory}, which
+   * must not hold one: {@link #compactCopy} next to it, then {@link #place}.
+   */
+  public static void installCompacted(Path snapshot, Path dataDirectory) {
+    Path staging = dataDirectory.resolveSibling(dataDirectory.getFileName() + ".installing");
+    compactCopy(snapshot, staging);
+    place(staging, dataDirectory);
+  }
+
+  /**
+   * LMDB's compacting copy of an audited snapshot into the folder {@code staging} (emptied first):
+   * its trees and free list written afresh by LMDB, so nothing of the sender's file layout
+   * survives, only its entries. Synced to disk.
+   */
+  public static void compactCopy(Path snapshot, Path staging) {
+    try {
+      deleteFolder(staging);
+      prepareEmpty(staging);
+      try (BlockStore copy = BlockStore.openReadOnly(snapshot, true)) {
+        copy.env().copy(staging.toFile(), CopyFlags.MDB_CP_COMPACT);
+      }
+      try (FileChannel channel =
+          FileChannel.open(staging.resolve(DATA_FILE), StandardOpenOption.WRITE)) {
+        channel.force(true);
+      }
+    } catch (IOException | LmdbException e) {
+      throw new StoreException(Kind.IO, "cannot copy the snapshot into " + staging + ": " + e, e);
+    }
+  }
+
+  /**
+   * Moves the store {@link #compactCopy} wrote into {@code dataDirectory}, which must hold none (an
+   * atomic rename: a crash leaves either no store or the whole one), and removes the staging
+   * folder.
+   */
+  public static void place(Path staging, Path dataDirectory) {
+    Path target = dataDirectory.resolve(DATA_FILE);
+    if (Files.exists(target)) {
+      throw new StoreException(
+          Kind.IO, "refusing to install a snapshot over the existing store in " + dataDirectory);
+    }
+    try {
+      Files.createDirectories(dataDirectory);
+      Files.move(staging.resolve(DATA_FILE), target, StandardCopyOption.ATOMIC_MOVE);
+      deleteFolder(staging);
+    } catch (IOException e) {
+      throw new StoreException(Kind.IO, "cannot install into " + dataDirectory + ": " + e, e);
+    }
+  }
+
+  private static void deleteFolder(Path folder) throws IOException {
+    if (!Files.exists(folder)) {
+      return;
+    }
+    try (var paths = Files.walk(folder)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
   }
 
   static void prepareEmpty(Path directory) {

@@ -112,32 +112,48 @@ class SnapshotsTest {
   }
 
   @Test
-  void chunksRoundTripAndRefuseAlteration() throws IOException {
+  void chunksWrittenInAnyOrderMakeTheSnapshotAndAlteredOnesAreRefused() throws IOException {
     Path snap = dir.resolve("snap");
     SnapshotManifest manifest = Snapshots.snapshot(store, snap);
-    JsonObject index = SnapshotChunks.export(snap, dir.resolve("chunks"), 64 * 1024);
-    assertThat(index.getJsonArray("chunks").size()).isGreaterThan(1);
+    int chunkBytes = 64 * 1024;
+    JsonObject index = SnapshotChunks.index(snap, chunkBytes);
+    int count = index.getJsonArray("chunks").size();
+    assertThat(count).isGreaterThan(2);
 
-    SnapshotManifest imported =
-        SnapshotChunks.importChunks(dir.resolve("chunks"), dir.resolve("snap2"));
-    assertThat(imported).isEqualTo(manifest);
+    Path received = dir.resolve("received");
+    Files.createDirectories(received);
+    for (int i = count - 1; i >= 0; i--) {
+      SnapshotChunks.write(received, index, i, SnapshotChunks.read(snap, chunkBytes, i));
+    }
+    SnapshotChunks.complete(received, index);
+    assertThat(Snapshots.verify(received)).isEqualTo(manifest);
 
-    Path altered = dir.resolve("chunks/chunk-000001.bin");
-    byte[] bytes = Files.readAllBytes(altered);
-    bytes[10] ^= 1;
-    Files.write(altered, bytes);
-    assertThatThrownBy(
-            () -> SnapshotChunks.importChunks(dir.resolve("chunks"), dir.resolve("snap3")))
+    byte[] altered = SnapshotChunks.read(snap, chunkBytes, 1);
+    altered[10] ^= 1;
+    assertThatThrownBy(() -> SnapshotChunks.write(dir.resolve("other"), index, 1, altered))
         .isInstanceOfSatisfying(
             StoreException.class,
             e -> assertThat(e.kind()).isEqualTo(StoreException.Kind.SNAPSHOT_INVALID))
         .hasMessage("invalid chunks: chunk 1 does not match its hash (tampered or corrupted)");
-
-    Files.delete(altered);
     assertThatThrownBy(
-            () -> SnapshotChunks.importChunks(dir.resolve("chunks"), dir.resolve("snap4")))
-        .hasMessage("invalid chunks: chunk 1 (chunk-000001.bin) is missing");
-    assertThatThrownBy(() -> SnapshotChunks.export(snap, dir.resolve("big"), 17 * 1024 * 1024))
+            () -> SnapshotChunks.write(dir.resolve("other"), index, 1, new byte[] {1, 2}))
+        .hasMessageContaining("chunk 1 is 2 bytes, the index says " + chunkBytes);
+    assertThatThrownBy(() -> SnapshotChunks.write(dir.resolve("other"), index, count, altered))
+        .hasMessage("invalid chunks: the index has no chunk " + count);
+    assertThat(dir.resolve("other/data.mdb")).doesNotExist();
+
+    // A chunk never written leaves a hole the whole-file check finds.
+    Path partial = dir.resolve("partial");
+    Files.createDirectories(partial);
+    for (int i = 0; i < count; i++) {
+      if (i != 1) {
+        SnapshotChunks.write(partial, index, i, SnapshotChunks.read(snap, chunkBytes, i));
+      }
+    }
+    SnapshotChunks.complete(partial, index);
+    assertThatThrownBy(() -> Snapshots.verify(partial))
+        .hasMessageContaining("data.mdb does not match its checksum");
+    assertThatThrownBy(() -> SnapshotChunks.index(snap, 17 * 1024 * 1024))
         .isInstanceOf(IllegalArgumentException.class);
   }
 

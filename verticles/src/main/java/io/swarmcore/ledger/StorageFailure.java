@@ -11,6 +11,8 @@ public enum StorageFailure {
   NOT_FOUND(404),
   /** The block breaks a ledger rule (height, parent, roots, limits, duplicates, certificate). */
   INVALID_BLOCK(409),
+  /** A snapshot to install fails a check (chunk, manifest, audit, tip); nothing was installed. */
+  INVALID_SNAPSHOT(422),
   /** The store is at its configured maximum size, or the disk is full. */
   STORE_FULL(507),
   /** Any other storage failure. */

@@ -33,6 +33,8 @@ public final class EnvironmentOverrides {
     OVERRIDES.put("FAST_PATH_THRESHOLD", new Override("consensus.fastPathThreshold", Kind.DECIMAL));
     OVERRIDES.put("COMMIT_GRACE_MS", new Override("consensus.commitGraceMs", Kind.INTEGER));
     OVERRIDES.put("PIPELINE_DEPTH", new Override("consensus.pipelineDepth", Kind.INTEGER));
+    OVERRIDES.put(
+        "SNAPSHOT_SYNC_MIN_BLOCKS", new Override("consensus.snapshotSyncMinBlocks", Kind.INTEGER));
     OVERRIDES.put("SWARM_NODE_ID", new Override("nodeId", Kind.STRING));
     OVERRIDES.put("SWARM_KEY_FILE", new Override("keyFile", Kind.STRING));
     OVERRIDES.put("SWARM_DATA_DIR", new Override("dataDir", Kind.STRING));

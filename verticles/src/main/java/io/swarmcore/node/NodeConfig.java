@@ -40,7 +40,8 @@ public record NodeConfig(
       boolean fastPathEnabled,
       double fastPathThreshold,
       long commitGraceMs,
-      int pipelineDepth) {
+      int pipelineDepth,
+      long snapshotSyncMinBlocks) {
 
     /**
      * The quorums the replica uses. The threshold goes through its shortest decimal form, so 0.7
@@ -98,7 +99,8 @@ public record NodeConfig(
           "fastPathEnabled",
           "fastPathThreshold",
           "commitGraceMs",
-          "pipelineDepth");
+          "pipelineDepth",
+          "snapshotSyncMinBlocks");
   private static final Set<String> ENDPOINT_KEYS = Set.of("host", "port");
   private static final Set<String> CLUSTER_KEYS = Set.of("name", "host", "port", "members");
   private static final Set<String> PEERS_KEYS = Set.of("announceIntervalMs");
@@ -213,7 +215,8 @@ public record NodeConfig(
         fastPath,
         threshold,
         fields.longValue(json, "consensus", "commitGraceMs", 0, 10_000),
-        fields.integer(json, "consensus", "pipelineDepth", 1, 64));
+        fields.integer(json, "consensus", "pipelineDepth", 1, 64),
+        fields.longValue(json, "consensus", "snapshotSyncMinBlocks", 0, Long.MAX_VALUE));
   }
 
   private static Endpoint endpoint(JsonFields fields, JsonObject parent, String name) {

@@ -175,7 +175,8 @@ public final class NodeVerticle extends VerticleBase {
             leaderOf,
             config.consensus().quorums(),
             PbftVerticle.Settings.defaults()
-                .tuned(config.consensus().commitGraceMs(), config.consensus().pipelineDepth()),
+                .tuned(config.consensus().commitGraceMs(), config.consensus().pipelineDepth())
+                .withSnapshotSyncMinBlocks(config.consensus().snapshotSyncMinBlocks()),
             resilience,
             new io.swarmcore.election.ElectionEpochs(
                 state, state.parameters(), config.nodeId(), vrfSecret));
@@ -194,6 +195,10 @@ public final class NodeVerticle extends VerticleBase {
         "swarm_blocks_synced",
         "Blocks this node fetched from peers (catch-up), each checked by its certificate",
         () -> consensus.stats().synced());
+    metrics.gauge(
+        "swarm_blocks_from_snapshot",
+        "Of those, blocks installed with a peer's snapshot (audited, its tip's certificate checked)",
+        () -> consensus.stats().fromSnapshot());
     metrics.gauge(
         "swarm_consensus_refused",
         "Consensus messages refused before or by the replica",

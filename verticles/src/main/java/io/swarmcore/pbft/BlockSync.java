@@ -137,14 +137,14 @@ final class BlockSync {
    * blocks, so no single liar can send the catch-up after blocks that do not exist. With fewer than
    * f + 1 answers nothing is trusted.
    */
-  private long trustedTip(Map<String, Long> tips) {
+  long trustedTip(Map<String, Long> tips) {
     List<Long> sorted = new ArrayList<>(tips.values());
     sorted.sort(java.util.Comparator.reverseOrder());
     return sorted.size() > faulty ? sorted.get(faulty) : 0;
   }
 
   /** Each answering peer's number of stored blocks. */
-  private Future<Map<String, Long>> peerTips() {
+  Future<Map<String, Long>> peerTips() {
     Map<String, Long> tips = new HashMap<>();
     List<Future<?>> asked = new ArrayList<>();
     for (String peer : peers) {

@@ -72,6 +72,9 @@ public final class PbftVerticle extends VerticleBase {
    * @param syncVerifiesEverySignature whether a catch-up checks the signatures of every fetched
    *     certificate, or those of the last block of each range (which proves the blocks below it
    *     through their parent hashes) and the shape of the others; see {@link BlockSync}
+   * @param snapshotSyncMinBlocks a validator with an empty ledger at least this many blocks behind
+   *     installs a peer's snapshot before fetching the rest block by block ({@link SnapshotSync});
+   *     0: never
    */
   public record Settings(
       long checkpointInterval,
@@ -82,7 +85,8 @@ public final class PbftVerticle extends VerticleBase {
       int verifyThreads,
       long commitGraceMs,
       int pipelineDepth,
-      boolean syncVerifiesEverySignature) {
+      boolean syncVerifiesEverySignature,
+      long snapshotSyncMinBlocks) {
     public Settings {
       if (pipelineDepth < 1 || pipelineDepth > window) {
         throw new IllegalArgumentException(
@@ -101,12 +105,28 @@ public final class PbftVerticle extends VerticleBase {
           verifyThreads,
           commitGraceMs,
           pipelineDepth,
-          syncVerifiesEverySignature);
+          syncVerifiesEverySignature,
+          snapshotSyncMinBlocks);
+    }
+
+    /** These settings with another snapshot-sync threshold (0: never). */
+    public Settings withSnapshotSyncMinBlocks(long minBlocks) {
+      return new Settings(
+          checkpointInterval,
+          window,
+          baseTimeoutMs,
+          maxTimeoutMs,
+          blockLimits,
+          verifyThreads,
+          commitGraceMs,
+          pipelineDepth,
+          syncVerifiesEverySignature,
+          minBlocks);
     }
 
     public static Settings defaults() {
       return new Settings(
-          16, 64, 2_000, 30_000, new Batcher.Limits(2_000, 4L << 20, 5), 2, 150, 4, false);
+          16, 64, 2_000, 30_000, new Batcher.Limits(2_000, 4L << 20, 5), 2, 150, 4, false, 10_000);
     }
   }
 
@@ -146,6 +166,8 @@ public final class PbftVerticle extends VerticleBase {
   // mempool if a view change abandons them.
   private final java.util.TreeMap<Long, List<ByteString>> ownProposals = new java.util.TreeMap<>();
   private BlockSync sync;
+  private SnapshotSync snapshots;
+  private boolean snapshotting;
   private Checkpoints<SignedEnvelope> checkpoints;
   private long installedView;
   private long epochAtLastStore;
@@ -157,6 +179,8 @@ public final class PbftVerticle extends VerticleBase {
   private Future<Void> saving;
   private boolean saveAgain;
   private final java.util.concurrent.atomic.AtomicLong syncedBlocks =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong snapshotBlocks =
       new java.util.concurrent.atomic.AtomicLong();
   // Read by the metrics scrape from another thread.
   private final java.util.concurrent.atomic.AtomicLong finalizedBlocks =
@@ -201,7 +225,8 @@ public final class PbftVerticle extends VerticleBase {
       long fastPath,
       long rejected,
       long overloaded,
-      long synced) {}
+      long synced,
+      long fromSnapshot) {}
 
   public Stats stats() {
     return new Stats(
@@ -211,7 +236,8 @@ public final class PbftVerticle extends VerticleBase {
         fastBlocks.get(),
         rejected.get(),
         overloaded.get(),
-        syncedBlocks.get());
+        syncedBlocks.get(),
+        snapshotBlocks.get());
   }
 
   /** {@code swarm.pbft.<nodeId>.<verb>}. */
@@ -236,12 +262,15 @@ public final class PbftVerticle extends VerticleBase {
         peers.add(validators.idOf(i));
       }
     }
+    CertificateVerifier certificates =
+        new CertificateVerifier(keys, quorums.fastQuorum(), quorums.slowQuorum());
+    snapshots = new SnapshotSync(vertx, selfId, certificates, verifiers);
     sync =
         new BlockSync(
             vertx,
             selfId,
             peers,
-            new CertificateVerifier(keys, quorums.fastQuorum(), quorums.slowQuorum()),
+            certificates,
             resilience,
             verifiers,
             settings.syncVerifiesEverySignature(),
@@ -275,10 +304,7 @@ public final class PbftVerticle extends VerticleBase {
         size == 0
             ? ByteString.copyFrom(LedgerHashes.noParent())
             : ByteString.copyFrom(HEX.parseHex(tip.getString("tipHash")));
-    List<byte[]> subtrees = new ArrayList<>();
-    tip.getJsonArray("subtrees").forEach(h -> subtrees.add(HEX.parseHex((String) h)));
-    roots =
-        new LedgerRoots(tipHash, size - 1, MerkleFrontier.of(size, subtrees), settings.window());
+    roots = ledgerRoots(tip, tipHash);
     Checkpoints.Stable<SignedEnvelope> genesis =
         new Checkpoints.Stable<>(-1, ByteString.copyFrom(LedgerHashes.noParent()), List.of());
     Checkpoints.Stable<SignedEnvelope> stable = genesis;
@@ -332,6 +358,14 @@ public final class PbftVerticle extends VerticleBase {
         validators.size());
     // Saved before the first message goes out: from now on a restart is known as one.
     return saveState();
+  }
+
+  /** The ledger roots as the storage's {@code frontier} reply {@code tip} stands. */
+  private LedgerRoots ledgerRoots(JsonObject tip, ByteString tipHash) {
+    long size = tip.getLong("size");
+    List<byte[]> subtrees = new ArrayList<>();
+    tip.getJsonArray("subtrees").forEach(h -> subtrees.add(HEX.parseHex((String) h)));
+    return new LedgerRoots(tipHash, size - 1, MerkleFrontier.of(size, subtrees), settings.window());
   }
 
   private Future<?> register(int self) {
@@ -816,11 +850,16 @@ public final class PbftVerticle extends VerticleBase {
 
   /** Fetches what peers have finalized beyond this node's ledger; one run at a time. */
   private void catchUp() {
-    if (halted || sync.isRunning()) {
+    if (halted || sync.isRunning() || snapshotting) {
       return;
     }
     long from = storedHeight;
-    sync.catchUp(from)
+    Future<Long> start =
+        from == 0 && settings.snapshotSyncMinBlocks() > 0
+            ? snapshotFirst()
+            : Future.succeededFuture(from);
+    start
+        .compose(reached -> halted ? Future.succeededFuture(reached) : sync.catchUp(reached))
         .onSuccess(
             reached -> {
               if (reached > from) {
@@ -830,6 +869,68 @@ public final class PbftVerticle extends VerticleBase {
             })
         .onFailure(
             failure -> LOG.warn("node {} catch-up stopped: {}", selfId, failure.getMessage()));
+  }
+
+  /**
+   * An empty ledger at least {@code snapshotSyncMinBlocks} behind the trusted tip installs a peer's
+   * snapshot first ({@link SnapshotSync}); completes with the height reached either way (a failed
+   * snapshot leaves the ledger empty, and block catch-up does it all).
+   */
+  private Future<Long> snapshotFirst() {
+    snapshotting = true;
+    return sync.peerTips()
+        .compose(
+            tips -> {
+              long target = sync.trustedTip(tips);
+              if (target < settings.snapshotSyncMinBlocks()) {
+                return Future.succeededFuture(storedHeight);
+              }
+              LOG.info(
+                  "node {} has an empty ledger {} blocks behind: it installs a peer's snapshot",
+                  selfId,
+                  target);
+              return serially(
+                      () ->
+                          snapshots
+                              .install(tips, settings.snapshotSyncMinBlocks())
+                              .compose(
+                                  installed ->
+                                      installed.isPresent()
+                                          ? afterSnapshot(installed.get())
+                                          : Future.<Void>succeededFuture()))
+                  .map(ignored -> storedHeight);
+            })
+        .onComplete(done -> snapshotting = false);
+  }
+
+  /**
+   * After a snapshot install the ledger jumped from empty to {@code installed}: roots, epoch,
+   * replica and the saved consensus state (the install dropped the peer's) follow. Blocks from a
+   * snapshot are not announced on {@link #FINALIZED} one by one; storage serves them.
+   */
+  private Future<Void> afterSnapshot(SnapshotSync.Installed installed) {
+    return vertx
+        .eventBus()
+        .<JsonObject>request(StorageVerticle.address(selfId, "frontier"), new JsonObject())
+        .compose(
+            reply -> {
+              JsonObject tip = reply.body();
+              NodeBlock last = installed.tip();
+              if (tip.getLong("size") != installed.size()
+                  || !HEX.formatHex(last.hash().toByteArray()).equals(tip.getString("tipHash"))) {
+                return Future.failedFuture(
+                    "the ledger after the snapshot install is not the one installed: " + tip);
+              }
+              storedHeight = installed.size();
+              roots = ledgerRoots(tip, last.hash());
+              syncedBlocks.addAndGet(installed.size());
+              snapshotBlocks.addAndGet(installed.size());
+              afterEpochBoundary(last);
+              input(r -> r.onStateFetched(last.height(), last.hash()));
+              releaseChildren(last.hash());
+              LOG.info("node {} installed a snapshot up to height {}", selfId, last.height());
+              return saveState();
+            });
   }
 
   /** The stable checkpoint as a signed envelope, sealed once per checkpoint (signing costs). */
@@ -1139,7 +1240,8 @@ public final class PbftVerticle extends VerticleBase {
             .put("rejected", rejected.get())
             .put("overloaded", overloaded.get())
             .put("synced", syncedBlocks.get())
-            .put("catchingUp", sync.isRunning())
+            .put("fromSnapshot", snapshotBlocks.get())
+            .put("catchingUp", sync.isRunning() || snapshotting)
             .put("halted", halted));
   }
 }

@@ -170,4 +170,88 @@ class StorageVerticleTest {
     assertThat(((ReplyException) failure).failureCode()).isEqualTo(expected.code());
     assertThat(failure.getMessage()).startsWith(expected.name()).contains(text);
   }
+
+  @Test
+  void offersASnapshotInChunksAndRefusesToInstallOneOverBlocks(Vertx vertx, VertxTestContext test) {
+    request(vertx, "snapshot-offer", new JsonObject())
+        .recover(
+            empty -> {
+              test.verify(
+                  () -> assertFailure(empty, StorageFailure.NOT_FOUND, "the ledger is empty"));
+              return appendAll(vertx);
+            })
+        .compose(x -> request(vertx, "snapshot-offer", new JsonObject()))
+        .compose(
+            body -> {
+              JsonObject offer = (JsonObject) body;
+              test.verify(
+                  () -> {
+                    assertThat(offer.getJsonObject("manifest").getLong("size")).isEqualTo(6);
+                    assertThat(FinalizedBlock.parseFrom(offer.getBinary("tipBlock")))
+                        .isEqualTo(blocks.get(5));
+                  });
+              return request(
+                      vertx,
+                      "snapshot-chunk",
+                      new JsonObject().put("id", offer.getString("id")).put("index", 0))
+                  .map(
+                      chunk -> {
+                        JsonObject first = offer.getJsonArray("chunks").getJsonObject(0);
+                        test.verify(
+                            () ->
+                                assertThat(
+                                        HEX.formatHex(
+                                            io.swarmcore.crypto.Sha256.hash(
+                                                ((io.vertx.core.buffer.Buffer) chunk).getBytes())))
+                                    .isEqualTo(first.getString("sha256")));
+                        return offer;
+                      });
+            })
+        .compose(
+            offer ->
+                request(
+                        vertx,
+                        "snapshot-chunk",
+                        new JsonObject().put("id", "offer-gone").put("index", 0))
+                    .recover(
+                        gone -> {
+                          test.verify(
+                              () -> assertFailure(gone, StorageFailure.NOT_FOUND, "ask for a new"));
+                          return request(vertx, "snapshot-staging", new JsonObject());
+                        }))
+        .compose(
+            staging ->
+                request(
+                        vertx,
+                        "install-snapshot",
+                        new JsonObject()
+                            .put("dir", ((JsonObject) staging).getString("dir"))
+                            .put("tipHash", HEX.formatHex(new byte[32])))
+                    .recover(
+                        full -> {
+                          test.verify(
+                              () ->
+                                  assertFailure(
+                                      full,
+                                      StorageFailure.BAD_REQUEST,
+                                      "only into an empty ledger; this one holds 6 blocks"));
+                          return request(
+                              vertx,
+                              "install-snapshot",
+                              new JsonObject()
+                                  .put("dir", dir.resolve("elsewhere").toString())
+                                  .put("tipHash", HEX.formatHex(new byte[32])));
+                        }))
+        .onComplete(
+            test.failing(
+                outside ->
+                    test.verify(
+                        () -> {
+                          assertFailure(
+                              outside,
+                              StorageFailure.BAD_REQUEST,
+                              "a folder from snapshot-staging");
+                          test.completeNow();
+                        })));
+  }
 }

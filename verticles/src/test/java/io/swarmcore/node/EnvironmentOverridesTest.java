@@ -20,7 +20,8 @@ class EnvironmentOverridesTest {
 
     NodeConfig config = NodeConfig.parse(EnvironmentOverrides.apply(merged));
 
-    assertThat(config.consensus()).isEqualTo(new NodeConfig.Consensus(7, 2, false, 0.9, 150, 4));
+    assertThat(config.consensus())
+        .isEqualTo(new NodeConfig.Consensus(7, 2, false, 0.9, 150, 4, 10_000));
     assertThat(config.cluster().members()).containsExactly("127.0.0.1:5701", "127.0.0.1:5702");
   }
 
@@ -49,8 +50,9 @@ class EnvironmentOverridesTest {
             "FAST_PATH_ENABLED",
             "FAST_PATH_THRESHOLD",
             "COMMIT_GRACE_MS",
-            "PIPELINE_DEPTH")
+            "PIPELINE_DEPTH",
+            "SNAPSHOT_SYNC_MIN_BLOCKS")
         .allMatch(name -> name.equals(name.toUpperCase()));
-    assertThat(new JsonArray(EnvironmentOverrides.names())).hasSize(14);
+    assertThat(new JsonArray(EnvironmentOverrides.names())).hasSize(15);
   }
 }

@@ -7,23 +7,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.swarmcore.codecs.CertificateVerifier;
 import io.swarmcore.codecs.Codecs;
 import io.swarmcore.codecs.LedgerHashes;
-import io.swarmcore.codecs.MessageDomain;
-import io.swarmcore.codecs.proto.Block;
 import io.swarmcore.codecs.proto.BlockRange;
 import io.swarmcore.codecs.proto.Certificate;
-import io.swarmcore.codecs.proto.CertificateKind;
-import io.swarmcore.codecs.proto.CertificateSignature;
-import io.swarmcore.codecs.proto.Commit;
 import io.swarmcore.codecs.proto.FinalizedBlock;
-import io.swarmcore.codecs.proto.MessageType;
-import io.swarmcore.crypto.PublicKey;
-import io.swarmcore.crypto.SigningKey;
 import io.swarmcore.ledger.StorageVerticle;
-import io.swarmcore.merkle.MerkleFrontier;
-import io.swarmcore.merkle.MerkleHash;
 import io.swarmcore.resilience.ResilienceManager;
-import io.swarmcore.storage.core.BlockAssembler;
-import io.swarmcore.storage.core.LedgerTip;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -33,9 +21,7 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
@@ -53,62 +39,23 @@ class BlockSyncTest {
   // More than IN_FLIGHT ranges of RANGE blocks, so that short answers and a slow store interleave.
   private static final int BLOCKS = 2_600;
 
-  private final Map<String, SigningKey> keys = new LinkedHashMap<>();
-  private final List<FinalizedBlock> chain = new ArrayList<>();
+  private CertifiedTestChain certified;
+  private List<FinalizedBlock> chain;
   private CertificateVerifier verifier;
   private WorkerExecutor pool;
 
   @BeforeEach
   void chainOfCertifiedBlocks(Vertx vertx) {
     Codecs.register(vertx.eventBus());
-    Map<String, PublicKey> publicKeys = new LinkedHashMap<>();
-    for (int i = 1; i <= 4; i++) {
-      byte[] seed = new byte[32];
-      seed[0] = (byte) i;
-      SigningKey key = SigningKey.fromSeed(seed);
-      keys.put("v" + i, key);
-      publicKeys.put("v" + i, key.publicKey());
-    }
-    verifier = new CertificateVerifier(publicKeys, 4, 3);
-    MerkleFrontier frontier = new MerkleFrontier();
-    LedgerTip tip = LedgerTip.empty();
-    for (int height = 0; height < BLOCKS; height++) {
-      List<ByteString> txs = List.of(ByteString.copyFromUtf8("tx-" + height));
-      Block block = BlockAssembler.block(BlockAssembler.header(tip, txs).build(), txs);
-      byte[] hash = LedgerHashes.block(block);
-      chain.add(
-          FinalizedBlock.newBuilder()
-              .setBlock(block)
-              .setCertificate(commit(height, ByteString.copyFrom(hash)))
-              .build());
-      frontier.append(MerkleHash.leaf(hash));
-      tip = new LedgerTip(tip.size() + 1, hash, frontier.root());
-    }
+    certified = new CertifiedTestChain(BLOCKS, "tx");
+    chain = certified.blocks;
+    verifier = certified.verifier;
     pool = vertx.createSharedWorkerExecutor("block-sync-test", 2);
   }
 
   @AfterEach
   void closePool() {
     pool.close();
-  }
-
-  private Certificate commit(long height, ByteString hash) {
-    byte[] signed =
-        MessageDomain.signedBytes(
-            MessageType.MESSAGE_TYPE_COMMIT,
-            Commit.newBuilder().setSequence(height).setBlockHash(hash).build().toByteArray());
-    Certificate.Builder certificate =
-        Certificate.newBuilder()
-            .setKind(CertificateKind.CERTIFICATE_KIND_COMMIT)
-            .setSequence(height)
-            .setBlockHash(hash);
-    for (String signer : List.of("v1", "v2", "v3")) {
-      certificate.addSignatures(
-          CertificateSignature.newBuilder()
-              .setSigner(signer)
-              .setSignature(ByteString.copyFrom(keys.get(signer).sign(signed))));
-    }
-    return certificate.build();
   }
 
   /** A peer's storage addresses, serving the chain through {@code answer}. */

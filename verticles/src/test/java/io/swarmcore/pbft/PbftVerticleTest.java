@@ -106,6 +106,7 @@ class PbftVerticleTest {
 
   private ValidatorKeys validators;
   private List<SigningKey> signingKeys;
+  private long snapshotMinBlocks = PbftVerticle.Settings.defaults().snapshotSyncMinBlocks();
 
   /** Node {@code index}'s consensus, over whatever its storage holds (a restart when it saved). */
   private Future<String> deployConsensus(Vertx vertx, int index) {
@@ -116,7 +117,7 @@ class PbftVerticleTest {
             validators,
             view -> (int) (view % NODES),
             Quorums.of(NODES, 1),
-            PbftVerticle.Settings.defaults(),
+            PbftVerticle.Settings.defaults().withSnapshotSyncMinBlocks(snapshotMinBlocks),
             ResilienceManager.create(vertx, new SimpleMeterRegistry()),
             EpochRules.NONE),
         new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
@@ -261,6 +262,80 @@ class PbftVerticleTest {
   }
 
   @Test
+  void anEmptyValidatorBehindInstallsAPeersSnapshotAndThenTakesPart(
+      Vertx vertx, VertxTestContext test) {
+    snapshotMinBlocks = 1;
+    Set<String> submitted = new HashSet<>();
+    List<String> others = List.of("n0", "n1", "n2");
+    deployNodes(vertx)
+        // n3 leaves before the first block: its ledger stays empty while the others go on.
+        .compose(x -> vertx.undeploy(consensusDeployments.get(3)))
+        .compose(x -> submit(vertx, 0, 30, submitted))
+        .compose(x -> until(vertx, () -> holdAll(vertx, others, submitted)))
+        .compose(x -> deployConsensus(vertx, 3))
+        // Storage holds the snapshot a moment before consensus has taken it in: wait for both.
+        .compose(
+            x ->
+                until(
+                    vertx,
+                    () ->
+                        sameTip(vertx, 0)
+                            .compose(
+                                same ->
+                                    request(
+                                            vertx,
+                                            PbftVerticle.address("n3", "status"),
+                                            new JsonObject())
+                                        .map(st -> same && !st.getBoolean("catchingUp")))))
+        .compose(x -> request(vertx, PbftVerticle.address("n3", "status"), new JsonObject()))
+        .compose(
+            status -> {
+              test.verify(
+                  () ->
+                      assertThat(status.getLong("fromSnapshot"))
+                          .as("the ledger came as a snapshot, not block by block")
+                          .isPositive());
+              // With n1 stopped, progress needs n3: 3 of 4 validators.
+              return vertx.undeploy(consensusDeployments.get(1));
+            })
+        .compose(x -> submit(vertx, 30, 10, submitted))
+        .compose(x -> until(vertx, () -> holdAll(vertx, List.of("n0", "n2", "n3"), submitted)))
+        .compose(x -> chainOf(vertx, "n3"))
+        .onComplete(
+            test.succeeding(
+                chain -> {
+                  test.verify(() -> assertThat(finalTransactions(chain)).isEqualTo(submitted));
+                  test.completeNow();
+                }));
+  }
+
+  /** {@code nodes} hold one ledger in which every transaction in {@code submitted} is final. */
+  private static Future<Boolean> holdAll(Vertx vertx, List<String> nodes, Set<String> submitted) {
+    return sameTipOf(vertx, nodes)
+        .compose(
+            same ->
+                same
+                    ? chainOf(vertx, nodes.get(0))
+                        .map(chain -> chainTransactions(chain).containsAll(submitted))
+                    : Future.succeededFuture(false));
+  }
+
+  private static List<String> chainTransactions(List<FinalizedBlock> chain) {
+    List<String> all = new ArrayList<>();
+    chain.forEach(
+        block ->
+            block
+                .getBlock()
+                .getTransactionsList()
+                .forEach(
+                    t ->
+                        all.add(
+                            java.util.HexFormat.of()
+                                .formatHex(io.swarmcore.codecs.LedgerHashes.transaction(t)))));
+    return all;
+  }
+
+  @Test
   void aViewChangeGivesTheOldLeadersAbandonedProposalsBackToItsMempool(
       Vertx vertx, VertxTestContext test) {
     // n0 leads view 0; its mempool keeps what it receives to itself, so its proposals are the
@@ -336,17 +411,7 @@ class PbftVerticleTest {
   }
 
   private static java.util.Set<String> finalTransactions(List<FinalizedBlock> chain) {
-    List<String> all = new ArrayList<>();
-    chain.forEach(
-        block ->
-            block
-                .getBlock()
-                .getTransactionsList()
-                .forEach(
-                    t ->
-                        all.add(
-                            java.util.HexFormat.of()
-                                .formatHex(io.swarmcore.codecs.LedgerHashes.transaction(t)))));
+    List<String> all = chainTransactions(chain);
     assertThat(all).as("no transaction twice").doesNotHaveDuplicates();
     return new HashSet<>(all);
   }

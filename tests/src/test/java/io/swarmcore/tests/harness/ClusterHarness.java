@@ -97,6 +97,20 @@ public final class ClusterHarness implements AutoCloseable {
     }
   }
 
+  /** Merges {@code overrides} into a prepared node's configuration before it starts. */
+  public void configure(String nodeId, JsonObject overrides) {
+    JsonObject config = configs.get(nodeId);
+    if (config == null) {
+      throw new IllegalArgumentException("no node " + nodeId + " was prepared");
+    }
+    config.mergeIn(overrides, true);
+    try {
+      Files.writeString(workDir.resolve(nodeId).resolve("node.json"), config.encodePrettily());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Starts (or restarts) one prepared node JVM and waits until it reports healthy. */
   public NodeHandle startNode(String nodeId, Duration readyTimeout) {
     JsonObject config = configs.get(nodeId);
