@@ -334,31 +334,6 @@ public final class BlockStore implements AutoCloseable {
         });
   }
 
-  /**
-   * Checks every block, index entry and Merkle subtree from scratch, trusting nothing stored: for a
-   * store that came from elsewhere (see {@link StoreAudit}). Reads in one transaction.
-   *
-   * @return the tip the blocks hash to
-   * @throws StoreException SNAPSHOT_INVALID naming the first entry that is not what it should be
-   */
-  public LedgerTip audit() {
-    return read(txn -> new StoreAudit(txn, tables(), options.limits()).run());
-  }
-
-  /** The tables, for {@link StoreAudit}. */
-  record Tables(Table blocks, Table blockHeights, Table transactions, Table nodes, Table meta) {
-    LedgerTip tip(Txn<ByteBuffer> txn) {
-      return new LedgerTip(
-          Keys.readLong(meta.get(txn, Keys.META_SIZE)),
-          meta.get(txn, Keys.META_TIP),
-          meta.get(txn, Keys.META_ROOT));
-    }
-  }
-
-  private Tables tables() {
-    return new Tables(blocks, blockHeights, transactions, nodes, meta);
-  }
-
   /** The consensus state the node saved with {@link #saveConsensusState}, if any. */
   public Optional<byte[]> consensusState() {
     return read(txn -> Optional.ofNullable(meta.get(txn, Keys.META_CONSENSUS)));
@@ -383,33 +358,6 @@ public final class BlockStore implements AutoCloseable {
           // fall through to grow the map, then retry
         } catch (LmdbNativeException e) {
           throw translate("cannot save the consensus state", e);
-        } finally {
-          mapLock.readLock().unlock();
-        }
-        growMap();
-      }
-    }
-  }
-
-  /**
-   * Removes the saved consensus state: a store installed from a peer's snapshot carries the peer's,
-   * which is not this validator's.
-   */
-  public void forgetConsensusState() {
-    if (readOnly) {
-      throw new IllegalStateException("the store in " + options.directory() + " is open read-only");
-    }
-    synchronized (writer) {
-      while (true) {
-        mapLock.readLock().lock();
-        try (Txn<ByteBuffer> txn = env.txnWrite()) {
-          meta.delete(txn, Keys.META_CONSENSUS);
-          txn.commit();
-          return;
-        } catch (Env.MapFullException full) {
-          // fall through to grow the map, then retry (a store as large as its map has no room)
-        } catch (LmdbNativeException e) {
-          throw translate("cannot remove the consensus state", e);
         } finally {
           mapLock.readLock().unlock();
         }
@@ -481,6 +429,20 @@ public final class BlockStore implements AutoCloseable {
     return mapLock;
   }
 
+  /**
+   * Forces every commit so far to disk: for a store opened with {@code noSync} whose contents
+   * become durable at one point (a store rebuilt from a snapshot, synced once when complete).
+   */
+  public void sync() {
+    synchronized (writer) {
+      try {
+        env.sync(true);
+      } catch (LmdbNativeException e) {
+        throw translate("cannot sync the store to disk", e);
+      }
+    }
+  }
+
   @Override
   public void close() {
     synchronized (writer) {
@@ -532,7 +494,10 @@ public final class BlockStore implements AutoCloseable {
   }
 
   private LedgerTip readTip(Txn<ByteBuffer> txn) {
-    return tables().tip(txn);
+    return new LedgerTip(
+        Keys.readLong(meta.get(txn, Keys.META_SIZE)),
+        meta.get(txn, Keys.META_TIP),
+        meta.get(txn, Keys.META_ROOT));
   }
 
   private void writeTip(Txn<ByteBuffer> txn, LedgerTip next) {

@@ -26,9 +26,6 @@ import org.lmdbjava.LmdbException;
 public final class Snapshots {
   static final String DATA_FILE = "data.mdb";
 
-  /** Long enough to audit a ledger of tens of millions of blocks. */
-  static final long AUDIT_TIMEOUT_SECONDS = 3_600;
-
   private static final HexFormat HEX = HexFormat.of();
 
   private Snapshots() {}
@@ -68,6 +65,19 @@ public final class Snapshots {
    * @throws StoreException SNAPSHOT_INVALID saying what does not match
    */
   public static SnapshotManifest verify(Path directory) {
+    SnapshotManifest manifest = checkFiles(directory);
+    checkCopy(directory, manifest);
+    return manifest;
+  }
+
+  /**
+   * The manifest and every file's length and checksum, without opening the copy (plain file reads:
+   * safe on a snapshot from elsewhere, whose LMDB file is only ever opened by {@link
+   * #rebuildApart}).
+   *
+   * @throws StoreException SNAPSHOT_INVALID saying what does not match
+   */
+  public static SnapshotManifest checkFiles(Path directory) {
     SnapshotManifest manifest = SnapshotManifest.read(directory);
     if (manifest.format() != BlockStore.FORMAT_VERSION) {
       throw invalid(
@@ -95,6 +105,10 @@ public final class Snapshots {
         throw invalid(file.name() + " does not match its checksum (tampered or corrupted)");
       }
     }
+    return manifest;
+  }
+
+  private static void checkCopy(Path directory, SnapshotManifest manifest) {
     try (BlockStore copy = BlockStore.openReadOnly(directory, true)) {
       LedgerTip tip = copy.tip();
       if (tip.size() != manifest.size()
@@ -111,33 +125,6 @@ public final class Snapshots {
           throw invalid("the copy's last block is not its tip");
         }
       }
-    } catch (StoreException e) {
-      if (e.kind() == Kind.SNAPSHOT_INVALID) {
-        throw e;
-      }
-      throw invalid("the copy cannot be read as a store: " + e.getMessage());
-    } catch (RuntimeException e) {
-      throw invalid("the copy cannot be read as a store: " + e);
-    }
-    return manifest;
-  }
-
-  /**
-   * Checks a snapshot that came from elsewhere in full: {@link #verify} and then every block, index
-   * entry and Merkle subtree of the copy from scratch ({@link BlockStore#audit}).
-   *
-   * @return the tip its blocks hash to
-   * @throws StoreException SNAPSHOT_INVALID saying what does not match
-   */
-  public static LedgerTip audit(Path directory) {
-    verify(directory);
-    return auditContent(directory);
-  }
-
-  /** {@link #audit} without {@link #verify}: for a snapshot whose files were just checked. */
-  static LedgerTip auditContent(Path directory) {
-    try (BlockStore copy = BlockStore.openReadOnly(directory, true)) {
-      return copy.audit();
     } catch (StoreException e) {
       if (e.kind() == Kind.SNAPSHOT_INVALID) {
         throw e;
@@ -174,55 +161,19 @@ public final class Snapshots {
   }
 
   /**
-   * Installs a snapshot that came from elsewhere as the store in {@code dataDirectory}, which must
-   * not hold a store: {@link #verify}, {@link #auditApart} and then {@link #installCompacted}.
+   * Rebuilds the store of a snapshot that came from elsewhere, in a child JVM ({@link
+   * SnapshotRebuild}): its blocks are read from the copy and appended, each checked as any append
+   * is (height, parent hash, header against body, tx root, ledger root, limits, no transaction
+   * twice), into a new store in {@code output}. Nothing of the sender's file but its blocks
+   * survives (its indexes, Merkle subtrees, database flags and page layout are never used), and a
+   * crafted file that crashes LMDB costs only the child. Check {@link #checkFiles} first.
    *
-   * @return the installed ledger's tip
+   * @return the tip of the rebuilt store
+   * @throws StoreException SNAPSHOT_INVALID naming the first block that breaks a rule, or when the
+   *     child dies or runs out of time
    */
-  public static LedgerTip installAudited(Path snapshot, Path dataDirectory) {
-    verify(snapshot);
-    LedgerTip tip = auditApart(snapshot);
-    installCompacted(snapshot, dataDirectory);
-    return tip;
-  }
-
-  /**
-   * {@link #audit} of a snapshot that {@link #verify} passed, in a child JVM ({@link
-   * SnapshotAuditProcess}): a crafted file could crash LMDB, and must not crash the node.
-   */
-  public static LedgerTip auditApart(Path snapshot) {
-    return SnapshotAuditProcess.audit(snapshot, AUDIT_TIMEOUT_SECONDS);
-  }
-
-  /**
-   * Writes a snapshot that passed {@link #auditApart} as the store in {@code dataDirectory}, which
-   * must not hold one: {@link #compactCopy} next to it, then {@link #place}.
-   */
-  public static void installCompacted(Path snapshot, Path dataDirectory) {
-    Path staging = dataDirectory.resolveSibling(dataDirectory.getFileName() + ".installing");
-    compactCopy(snapshot, staging);
-    place(staging, dataDirectory);
-  }
-
-  /**
-   * LMDB's compacting copy of an audited snapshot into the folder {@code staging} (emptied first):
-   * its trees and free list written afresh by LMDB, so nothing of the sender's file layout
-   * survives, only its entries. Synced to disk.
-   */
-  public static void compactCopy(Path snapshot, Path staging) {
-    try {
-      deleteFolder(staging);
-      prepareEmpty(staging);
-      try (BlockStore copy = BlockStore.openReadOnly(snapshot, true)) {
-        copy.env().copy(staging.toFile(), CopyFlags.MDB_CP_COMPACT);
-      }
-      try (FileChannel channel =
-          FileChannel.open(staging.resolve(DATA_FILE), StandardOpenOption.WRITE)) {
-        channel.force(true);
-      }
-    } catch (IOException | LmdbException e) {
-      throw new StoreException(Kind.IO, "cannot copy the snapshot into " + staging + ": " + e, e);
-    }
+  public static LedgerTip rebuildApart(Path snapshot, Path output, long timeoutSeconds) {
+    return SnapshotRebuild.run(snapshot, output, timeoutSeconds);
   }
 
   /**

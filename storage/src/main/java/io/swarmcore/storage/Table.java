@@ -5,7 +5,6 @@ import com.google.protobuf.MessageLite;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import org.lmdbjava.CursorIterable;
 import org.lmdbjava.Dbi;
 import org.lmdbjava.PutFlags;
 import org.lmdbjava.Txn;
@@ -23,25 +22,6 @@ final class Table {
 
   Table(Dbi<ByteBuffer> dbi) {
     this.dbi = dbi;
-  }
-
-  /** Removes {@code key}; false when it was absent. */
-  boolean delete(Txn<ByteBuffer> txn, byte[] key) {
-    return dbi.delete(txn, key(key));
-  }
-
-  /**
-   * Counts the entries by walking them all in key order, so every page of the database is read:
-   * what an audit of a store from elsewhere wants (a header's count could lie).
-   */
-  long walk(Txn<ByteBuffer> txn) {
-    long count = 0;
-    try (CursorIterable<ByteBuffer> entries = dbi.iterate(txn)) {
-      for (CursorIterable.KeyVal<ByteBuffer> ignored : entries) {
-        count++;
-      }
-    }
-    return count;
   }
 
   /** The value under {@code key}, copied out of the map; null when absent. */

@@ -15,42 +15,67 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.concurrent.locks.Lock;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The snapshots a node offers to validators far behind (docs/CONSENSUS-NODE.md, snapshot sync) and
  * the folders where it receives one. One snapshot is made at a time and reused for a minute, so
- * however many peers ask, the ledger is copied at most once a minute; the offer before stays until
- * the next one is made, for transfers still reading it. State is touched on the storage verticle's
- * context only; copying and exporting run on their own worker thread.
+ * however many peers ask, the ledger is copied at most once a minute; the offer before is kept
+ * while its chunks are still being fetched (a new one is not made meanwhile), so at most two copies
+ * are on disk, and none is made without room for it. State is touched on the storage verticle's
+ * context only; copying and indexing run on their own worker thread.
  */
 final class SnapshotOffers {
-  private static final org.slf4j.Logger LOG =
-      org.slf4j.LoggerFactory.getLogger(SnapshotOffers.class);
+  private static final Logger LOG = LoggerFactory.getLogger(SnapshotOffers.class);
 
   /** Bytes per chunk on the wire: large enough to amortise a request, small for the event bus. */
   static final int CHUNK_BYTES = 4 << 20;
 
   static final long REUSE_MS = 60_000;
 
-  /** One snapshot ready to serve: its folder and the index a receiver checks its chunks with. */
-  record Offer(String id, Path folder, JsonObject index, long madeAtMs) {}
+  /** Room kept free on the disk beyond what a snapshot or a received one needs. */
+  static final long SPARE_BYTES = 256L << 20;
+
+  /** One snapshot ready to serve, and when one of its chunks was last asked for. */
+  private static final class Offer {
+    final String id;
+    final Path folder;
+    final JsonObject index;
+    final long madeAtMs;
+    long lastServedMs;
+
+    Offer(String id, Path folder, JsonObject index, long madeAtMs) {
+      this.id = id;
+      this.folder = folder;
+      this.index = index;
+      this.madeAtMs = madeAtMs;
+      this.lastServedMs = madeAtMs;
+    }
+  }
 
   private final Vertx vertx;
   private final WorkerExecutor maker;
   private final Path offers;
   private final Path staging;
+  private final Lock storeOpen;
   private Offer current;
   private Offer previous;
   private Future<Offer> making;
   private long made;
   private long staged;
 
-  SnapshotOffers(Vertx vertx, WorkerExecutor maker, Path dataDirectory) {
+  /**
+   * @param storeOpen held while the store is copied, so that it is not swapped and closed meanwhile
+   */
+  SnapshotOffers(Vertx vertx, WorkerExecutor maker, Path dataDirectory, Lock storeOpen) {
     this.vertx = vertx;
     this.maker = maker;
     this.offers = dataDirectory.resolve("snapshot-offers");
     this.staging = dataDirectory.resolve("snapshot-staging");
+    this.storeOpen = storeOpen;
   }
 
   /** Removes what a previous run left (offers and partial downloads are never reused). */
@@ -59,41 +84,72 @@ final class SnapshotOffers {
     deleteRecursively(staging);
   }
 
+  void close() {
+    maker.close();
+  }
+
   /**
    * The current offer's index: {@code id}, {@code manifest}, {@code chunkBytes}, {@code chunks}
    * (bytes and sha256 each) and {@code tipBlock}, the snapshot's last block with its certificate
    * (what the receiver checks the whole snapshot against).
    */
   Future<JsonObject> offer(BlockStore store) {
-    if (current != null && System.currentTimeMillis() - current.madeAtMs() < REUSE_MS) {
-      return Future.succeededFuture(current.index());
+    long now = System.currentTimeMillis();
+    if (store == null || store.tip().size() == 0) {
+      return Future.failedFuture(
+          StorageRequests.failure(StorageFailure.NOT_FOUND, "the ledger is empty: no snapshot"));
+    }
+    boolean previousBusy = previous != null && now - previous.lastServedMs < REUSE_MS;
+    if (current != null && (now - current.madeAtMs < REUSE_MS || previousBusy)) {
+      return Future.succeededFuture(current.index);
     }
     if (making == null) {
       String id = "offer-" + (++made) + "-" + store.tip().size();
+      Offer gone = previous;
       making =
           maker
-              .executeBlocking(() -> make(store, id), false)
+              .executeBlocking(
+                  () -> {
+                    if (gone != null) {
+                      deleteRecursively(gone.folder);
+                    }
+                    return make(store, id);
+                  },
+                  false)
               .onComplete(done -> making = null)
               .onSuccess(
                   offer -> {
-                    if (previous != null) {
-                      Offer gone = previous;
-                      maker.executeBlocking(() -> deleteRecursively(gone.folder()), false);
-                    }
                     previous = current;
                     current = offer;
                   });
+      if (gone != null) {
+        previous = null;
+      }
     }
-    return making.map(Offer::index);
+    return making.map(offer -> offer.index);
   }
 
-  private Offer make(BlockStore store, String id) {
+  private Offer make(BlockStore store, String id) throws IOException {
     long start = System.nanoTime();
     Path folder = offers.resolve(id);
-    SnapshotManifest manifest = Snapshots.snapshot(store, folder);
-    if (manifest.size() == 0) {
-      deleteRecursively(folder);
-      throw StorageRequests.failure(StorageFailure.NOT_FOUND, "the ledger is empty: no snapshot");
+    Files.createDirectories(offers);
+    long free = Files.getFileStore(offers).getUsableSpace();
+    long needed = store.status().bytesOnDisk() + SPARE_BYTES;
+    if (free < needed) {
+      throw StorageRequests.failure(
+          StorageFailure.STORE_FULL,
+          "no room for a snapshot: it needs about "
+              + (needed >> 20)
+              + " MiB, "
+              + (free >> 20)
+              + " MiB are free");
+    }
+    SnapshotManifest manifest;
+    storeOpen.lock();
+    try {
+      manifest = Snapshots.snapshot(store, folder);
+    } finally {
+      storeOpen.unlock();
     }
     FinalizedBlock tip;
     try (BlockStore opened = BlockStore.openReadOnly(folder, true)) {
@@ -114,16 +170,16 @@ final class SnapshotOffers {
   Future<Buffer> chunk(JsonObject request) {
     String id = request.getValue("id") instanceof String text ? text : "";
     Offer offer =
-        current != null && current.id().equals(id)
+        current != null && current.id.equals(id)
             ? current
-            : previous != null && previous.id().equals(id) ? previous : null;
+            : previous != null && previous.id.equals(id) ? previous : null;
     if (offer == null) {
       return Future.failedFuture(
           StorageRequests.failure(
               StorageFailure.NOT_FOUND,
               "no snapshot offer " + id + " (gone); ask for a new offer"));
     }
-    int count = offer.index().getJsonArray("chunks").size();
+    int count = offer.index.getJsonArray("chunks").size();
     long index = StorageRequests.nonNegative(request, "index");
     if (index >= count) {
       return Future.failedFuture(
@@ -131,17 +187,35 @@ final class SnapshotOffers {
               StorageFailure.NOT_FOUND,
               "offer " + id + " has " + count + " chunks, not " + (index + 1)));
     }
+    offer.lastServedMs = System.currentTimeMillis();
     // On Vert.x's worker pool, not the maker: a long snapshot being made must not stall transfers.
     return vertx.executeBlocking(
-        () -> Buffer.buffer(SnapshotChunks.read(offer.folder(), CHUNK_BYTES, (int) index)), false);
+        () -> Buffer.buffer(SnapshotChunks.read(offer.folder, CHUNK_BYTES, (int) index)), false);
   }
 
-  /** A new empty folder to receive a snapshot in; the one before is removed. */
-  Future<Path> stagingFolder() {
+  /**
+   * A new empty folder to receive a snapshot of {@code bytes} in, once the disk has room for it and
+   * for the store rebuilt from it; the folder before is removed.
+   */
+  Future<Path> stagingFolder(long bytes) {
     long number = ++staged;
     return maker.executeBlocking(
         () -> {
           deleteRecursively(staging);
+          Files.createDirectories(staging);
+          long free = Files.getFileStore(staging).getUsableSpace();
+          long needed = 2 * bytes + SPARE_BYTES;
+          if (free < needed) {
+            throw StorageRequests.failure(
+                StorageFailure.STORE_FULL,
+                "no room to receive a snapshot of "
+                    + (bytes >> 20)
+                    + " MiB: it needs about "
+                    + (needed >> 20)
+                    + " MiB, "
+                    + (free >> 20)
+                    + " MiB are free");
+          }
           Path folder = staging.resolve("transfer-" + number);
           Files.createDirectories(folder);
           return folder;

@@ -99,7 +99,8 @@ public final class StorageVerticle extends VerticleBase {
         new SnapshotOffers(
             vertx,
             vertx.createSharedWorkerExecutor("swarm-storage-snapshots-" + config.nodeId(), 1),
-            config.dataDir());
+            config.dataDir(),
+            storeSwap.readLock());
     options =
         StoreOptions.at(storeDirectory(config))
             .withMapSizes(StoreOptions.DEFAULT_INITIAL_MAP_SIZE, config.storage().maxMapSizeBytes())
@@ -439,74 +440,129 @@ public final class StorageVerticle extends VerticleBase {
     replyWith(message, chunk);
   }
 
-  /** {@code {dir}}: a new empty folder where consensus receives a snapshot's chunks. */
+  /**
+   * {@code {bytes}}: a new empty folder where consensus receives a snapshot of that many bytes,
+   * once there is room for it and the store rebuilt from it.
+   */
   private void snapshotStaging(Message<Object> message) {
+    long bytes;
+    try {
+      bytes = StorageRequests.nonNegative(StorageRequests.object(message.body()), "bytes");
+    } catch (RuntimeException e) {
+      replyWith(message, Future.failedFuture(e));
+      return;
+    }
     replyWith(
-        message, offers.stagingFolder().map(dir -> new JsonObject().put("dir", dir.toString())));
+        message,
+        offers.stagingFolder(bytes).map(dir -> new JsonObject().put("dir", dir.toString())));
   }
 
+  /** How long the child JVM may take to rebuild a snapshot's store (tens of millions of blocks). */
+  static final long REBUILD_TIMEOUT_SECONDS = 1_800;
+
   /**
-   * {@code {dir, tipHash}}: installs the snapshot consensus received in {@code dir} (a staging
-   * folder) into this ledger, which must be empty. Its files are checked against its manifest, it
-   * is audited entry by entry in a child JVM and its tip compared with the block consensus found
-   * certified; only then is the empty store replaced (by LMDB's compacting copy of the audited
-   * file), the peer's consensus state in it dropped, and the guard run over its blocks.
+   * {@code {dir, tipBlock}}: installs the snapshot consensus received in {@code dir} (a staging
+   * folder) into this ledger, which must be empty; {@code tipBlock} is the snapshot's last block as
+   * consensus checked it, certificate included. The snapshot's files are checked against its
+   * manifest, its store is rebuilt from its blocks in a child JVM ({@link Snapshots#rebuildApart}),
+   * the rebuilt last block must be {@code tipBlock} exactly, and the election's guard checks and
+   * takes in every block; only then is the empty store swapped for the rebuilt one, under the lock
+   * that keeps requests from meeting a closed store.
    */
   private void installSnapshot(Message<Object> message) {
     replyWith(message, writer.executeBlocking(() -> install(message.body()), false));
   }
 
-  private JsonObject install(Object body) {
+  private JsonObject install(Object body) throws java.io.IOException {
     JsonObject request = StorageRequests.object(body);
     if (!(request.getValue("dir") instanceof String dir) || !offers.isStaging(Path.of(dir))) {
       throw StorageRequests.failure(
           StorageFailure.BAD_REQUEST, "\"dir\" must be a folder from snapshot-staging");
     }
-    byte[] certifiedTip = StorageRequests.hash(request, "tipHash");
+    FinalizedBlock certified;
+    try {
+      certified = FinalizedBlock.parseFrom(request.getBinary("tipBlock"));
+    } catch (RuntimeException | com.google.protobuf.InvalidProtocolBufferException e) {
+      throw StorageRequests.failure(
+          StorageFailure.BAD_REQUEST, "\"tipBlock\" must be a FinalizedBlock: " + e);
+    }
     refuseIfGuardAhead();
     requireEmpty();
     Path snapshot = Path.of(dir);
-    Path compacted = snapshot.resolveSibling(snapshot.getFileName() + "-store");
-    long[] stepMs = new long[4];
+    Path rebuilt = snapshot.resolveSibling(snapshot.getFileName() + "-store");
     long start = System.nanoTime();
+    long[] stepMs = new long[3];
     try {
-      Snapshots.verify(snapshot);
+      Snapshots.checkFiles(snapshot);
+      LedgerTip tip = Snapshots.rebuildApart(snapshot, rebuilt, REBUILD_TIMEOUT_SECONDS);
+      SnapshotOffers.deleteRecursively(snapshot);
       stepMs[0] = lap(start);
-      LedgerTip audited = Snapshots.auditApart(snapshot);
-      stepMs[1] = lap(start) - stepMs[0];
-      if (!java.util.Arrays.equals(audited.tipHash(), certifiedTip)) {
+      byte[] certifiedHash = LedgerHashes.block(certified.getBlock());
+      if (!java.util.Arrays.equals(tip.tipHash(), certifiedHash)) {
         throw StorageRequests.failure(
             StorageFailure.INVALID_SNAPSHOT,
             "the snapshot ends at block "
-                + HEX.formatHex(audited.tipHash())
+                + HEX.formatHex(tip.tipHash())
                 + ", not at the certified "
-                + HEX.formatHex(certifiedTip));
+                + HEX.formatHex(certifiedHash));
       }
-      Snapshots.compactCopy(snapshot, compacted);
-      SnapshotOffers.deleteRecursively(snapshot);
-      stepMs[2] = lap(start) - stepMs[0] - stepMs[1];
+      try (BlockStore candidate =
+          BlockStore.open(
+              StoreOptions.at(rebuilt)
+                  .withMapSizes(StoreOptions.DEFAULT_INITIAL_MAP_SIZE, options.maxMapSize()))) {
+        if (!candidate.block(tip.size() - 1).orElseThrow().equals(certified)) {
+          throw StorageRequests.failure(
+              StorageFailure.INVALID_SNAPSHOT,
+              "the snapshot's last block carries another certificate than the one checked");
+        }
+        guardChecks(candidate);
+      }
+      stepMs[1] = lap(start) - stepMs[0];
       storeSwap.writeLock().lock();
       try {
         requireEmpty();
-        swapIn(compacted);
+        swapIn(rebuilt);
       } finally {
         storeSwap.writeLock().unlock();
       }
-      stepMs[3] = lap(start) - stepMs[0] - stepMs[1] - stepMs[2];
+      stepMs[2] = lap(start) - stepMs[0] - stepMs[1];
     } finally {
       SnapshotOffers.deleteRecursively(snapshot);
-      SnapshotOffers.deleteRecursively(compacted);
+      SnapshotOffers.deleteRecursively(rebuilt);
     }
     LOG.info(
-        "node {} installed a snapshot of {} blocks: files checked in {} ms, audited in {} ms,"
-            + " copied in {} ms, swapped in and replayed in {} ms",
+        "node {} installed a snapshot of {} blocks: rebuilt and checked in {} ms, guard in {} ms,"
+            + " swapped in {} ms",
         config.nodeId(),
         store.tip().size(),
         stepMs[0],
         stepMs[1],
-        stepMs[2],
-        stepMs[3]);
+        stepMs[2]);
     return tipJson(store.tip());
+  }
+
+  /**
+   * The guard's rules (the election's seed proofs) on every block of a rebuilt snapshot, taking
+   * each in. A refusal leaves the guard ahead of the (still empty) ledger: appends stop until a
+   * restart, since certified blocks the election refuses mean a bug, not a peer's lie.
+   */
+  private void guardChecks(BlockStore candidate) {
+    if (guard == null) {
+      return;
+    }
+    for (long height = 0; height < candidate.tip().size(); height++) {
+      FinalizedBlock block = candidate.block(height).orElseThrow();
+      try {
+        guard.check(block);
+        guardAhead = true;
+        guard.applied(block);
+      } catch (RuntimeException e) {
+        throw new IllegalStateException(
+            "block " + height + " of a certified snapshot breaks this node's ledger rules: " + e,
+            e);
+      }
+    }
+    guardAhead = false;
   }
 
   private static long lap(long startNanos) {
@@ -514,58 +570,39 @@ public final class StorageVerticle extends VerticleBase {
   }
 
   private void requireEmpty() {
-    if (store.tip().size() != 0) {
+    if (store == null || store.tip().size() != 0) {
       throw StorageRequests.failure(
           StorageFailure.BAD_REQUEST,
           "a snapshot installs only into an empty ledger; this one holds "
-              + store.tip().size()
+              + (store == null ? "an unknown number of" : store.tip().size())
               + " blocks");
     }
   }
 
   /**
-   * Closes the empty store and opens the compacted snapshot in its place (on the writer). Whatever
-   * fails, an open store is left behind: the installed one, or an empty one again.
+   * Closes the empty store and opens the rebuilt one in its place (on the writer, under the write
+   * lock). If that fails the ledger goes back to empty; if even that fails, no store is open and
+   * every request says so until a restart.
    */
-  private void swapIn(Path compacted) {
+  private void swapIn(Path rebuilt) throws java.io.IOException {
     store.close();
-    BlockStore installed = null;
     try {
       removeStoreFiles();
-      Snapshots.place(compacted, storeDirectory(config));
-      installed = BlockStore.open(options);
-      installed.forgetConsensusState();
-    } catch (RuntimeException e) {
-      if (installed != null) {
-        installed.close();
-      }
-      backToEmpty();
-      throw e;
-    }
-    try {
-      store = replayed(installed);
-    } catch (RuntimeException e) {
-      // Certified blocks the election refuses: a bug, not a peer's lie. Nothing more is appended
-      // (the guard took some of them in); the node needs a restart after the bug is fixed.
-      guardAhead = true;
-      backToEmpty();
+      Snapshots.place(rebuilt, storeDirectory(config));
+      store = BlockStore.open(options);
+    } catch (RuntimeException | java.io.IOException e) {
+      store = null;
+      guardAhead = guard != null; // the guard took in the blocks of a store that is not there
+      removeStoreFiles();
+      store = BlockStore.open(options);
       throw e;
     }
   }
 
-  private void backToEmpty() {
-    removeStoreFiles();
-    store = BlockStore.open(options);
-  }
-
-  private void removeStoreFiles() {
+  private void removeStoreFiles() throws java.io.IOException {
     Path directory = storeDirectory(config);
-    try {
-      java.nio.file.Files.deleteIfExists(directory.resolve("data.mdb"));
-      java.nio.file.Files.deleteIfExists(directory.resolve("lock.mdb"));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot remove the store in " + directory, e);
-    }
+    java.nio.file.Files.deleteIfExists(directory.resolve("data.mdb"));
+    java.nio.file.Files.deleteIfExists(directory.resolve("lock.mdb"));
   }
 
   private static <T> void replyWith(Message<Object> message, Future<T> result) {
@@ -582,6 +619,9 @@ public final class StorageVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (offers != null) {
+      offers.close();
+    }
     if (store == null) {
       return Future.succeededFuture();
     }
@@ -604,6 +644,11 @@ public final class StorageVerticle extends VerticleBase {
             () -> {
               storeSwap.readLock().lock();
               try {
+                if (store == null) {
+                  throw StorageRequests.failure(
+                      StorageFailure.STORE_ERROR,
+                      "no ledger store is open after a failed snapshot install; restart the node");
+                }
                 return work.call();
               } finally {
                 storeSwap.readLock().unlock();

@@ -889,48 +889,58 @@ public final class PbftVerticle extends VerticleBase {
                   "node {} has an empty ledger {} blocks behind: it installs a peer's snapshot",
                   selfId,
                   target);
+              // Whatever the install's outcome, the ledger is then taken as storage has it (an
+              // install whose reply was lost may still have happened).
               return serially(
                       () ->
                           snapshots
                               .install(tips, settings.snapshotSyncMinBlocks())
-                              .compose(
-                                  installed ->
-                                      installed.isPresent()
-                                          ? afterSnapshot(installed.get())
-                                          : Future.<Void>succeededFuture()))
+                              .transform(outcome -> adoptStoredLedger()))
                   .map(ignored -> storedHeight);
             })
         .onComplete(done -> snapshotting = false);
   }
 
   /**
-   * After a snapshot install the ledger jumped from empty to {@code installed}: roots, epoch,
-   * replica and the saved consensus state (the install dropped the peer's) follow. Blocks from a
-   * snapshot are not announced on {@link #FINALIZED} one by one; storage serves them.
+   * After a snapshot install the ledger jumped from empty to what storage now holds: roots, epoch,
+   * replica and the saved consensus state follow. Blocks from a snapshot are not announced on
+   * {@link #FINALIZED} one by one; storage serves them.
    */
-  private Future<Void> afterSnapshot(SnapshotSync.Installed installed) {
+  private Future<Void> adoptStoredLedger() {
     return vertx
         .eventBus()
         .<JsonObject>request(StorageVerticle.address(selfId, "frontier"), new JsonObject())
         .compose(
-            reply -> {
-              JsonObject tip = reply.body();
-              NodeBlock last = installed.tip();
-              if (tip.getLong("size") != installed.size()
-                  || !HEX.formatHex(last.hash().toByteArray()).equals(tip.getString("tipHash"))) {
-                return Future.failedFuture(
-                    "the ledger after the snapshot install is not the one installed: " + tip);
+            frontier -> {
+              long size = frontier.body().getLong("size");
+              if (size <= storedHeight) {
+                return Future.<Void>succeededFuture();
               }
-              storedHeight = installed.size();
-              roots = ledgerRoots(tip, last.hash());
-              syncedBlocks.addAndGet(installed.size());
-              snapshotBlocks.addAndGet(installed.size());
-              afterEpochBoundary(last);
-              input(r -> r.onStateFetched(last.height(), last.hash()));
-              releaseChildren(last.hash());
-              LOG.info("node {} installed a snapshot up to height {}", selfId, last.height());
-              return saveState();
+              return vertx
+                  .eventBus()
+                  .<FinalizedBlock>request(
+                      StorageVerticle.address(selfId, "block"),
+                      new JsonObject().put("height", size - 1))
+                  .compose(last -> adopt(frontier.body(), NodeBlock.of(last.body().getBlock())));
             });
+  }
+
+  private Future<Void> adopt(JsonObject frontier, NodeBlock last) {
+    long size = frontier.getLong("size");
+    if (last.height() != size - 1
+        || !HEX.formatHex(last.hash().toByteArray()).equals(frontier.getString("tipHash"))) {
+      return Future.failedFuture("storage's tip moved while consensus read it: " + frontier);
+    }
+    long gained = size - storedHeight;
+    storedHeight = size;
+    roots = ledgerRoots(frontier, last.hash());
+    syncedBlocks.addAndGet(gained);
+    snapshotBlocks.addAndGet(gained);
+    afterEpochBoundary(last);
+    input(r -> r.onStateFetched(last.height(), last.hash()));
+    releaseChildren(last.hash());
+    LOG.info("node {} installed a snapshot up to height {}", selfId, last.height());
+    return saveState();
   }
 
   /** The stable checkpoint as a signed envelope, sealed once per checkpoint (signing costs). */

@@ -17,6 +17,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,12 +28,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Brings a validator with an empty ledger far behind to a recent height in one transfer
  * (docs/CONSENSUS-NODE.md, snapshot sync): a peer's snapshot, offered with an index of its chunks
- * and its last block with that block's certificate. The certificate is verified signature by
- * signature before a byte is fetched; each chunk is checked against the index as it arrives;
- * storage then reassembles the snapshot, audits every entry of it from scratch, checks that it ends
- * at the certified block, and installs it. Block catch-up fetches the rest. Peers are tried one
- * after another, highest tip first; one that times out or sends anything that fails a check is
- * skipped.
+ * and its last block with that block's certificate. The index is checked for shape and bounds and
+ * the certificate signature by signature before a byte is fetched; each chunk is checked against
+ * the index as it arrives and written in place; storage then checks the files, rebuilds the store
+ * from the snapshot's blocks in a child JVM, checks that it ends at the certified block, and
+ * installs it. Block catch-up fetches the rest. Peers are tried one after another, highest tip
+ * first; one that times out, is too slow, or sends anything that fails a check is skipped.
  */
 final class SnapshotSync {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotSync.class);
@@ -43,17 +44,30 @@ final class SnapshotSync {
   /** Chunk requests in flight at once. */
   static final int CHUNKS_IN_FLIGHT = 2;
 
+  /** The smallest chunk a multi-chunk offer may use (no flood of tiny requests). */
+  static final int MIN_CHUNK_BYTES = 64 * 1024;
+
   /** The largest snapshot taken: an LMDB map beyond a store's maximum could never be opened. */
   static final long MAX_SNAPSHOT_BYTES = 1L << 40;
 
+  /** A transfer slower than this (after a minute's grace) is given up: a peer cannot drip. */
+  static final long MIN_BYTES_PER_SECOND = 1L << 20;
+
+  /** Longer than storage's own bound on an install (its rebuild's deadline and more). */
+  static final long INSTALL_TIMEOUT_MS = 4_000_000;
+
   /** What a snapshot install reached: the number of blocks and the last of them. */
   record Installed(long size, NodeBlock tip) {}
+
+  /** The installed snapshot, if any, and why each peer tried before was refused. */
+  record Outcome(Optional<Installed> installed, Map<String, String> refused) {}
 
   /**
    * An offer that passed every check that can be made before fetching it; {@code index} is rebuilt
    * from the checked fields only.
    */
-  record Offer(String peer, String id, JsonObject index, long size, NodeBlock tip) {
+  record Offer(
+      String peer, String id, JsonObject index, long size, long bytes, FinalizedBlock tipBlock) {
     int chunkCount() {
       return index.getJsonArray("chunks").size();
     }
@@ -74,25 +88,25 @@ final class SnapshotSync {
 
   /**
    * Installs the snapshot of the first peer, among those whose tip reaches {@code minBlocks}, that
-   * passes every check; empty when none does (block catch-up then does it all).
+   * passes every check; none when none does (block catch-up then does it all).
    */
-  Future<Optional<Installed>> install(Map<String, Long> tips, long minBlocks) {
+  Future<Outcome> install(Map<String, Long> tips, long minBlocks) {
     List<String> candidates =
         tips.entrySet().stream()
             .filter(tip -> tip.getValue() >= minBlocks)
             .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
             .map(Map.Entry::getKey)
             .toList();
-    return tryPeers(candidates, 0);
+    return tryPeers(candidates, 0, new LinkedHashMap<>());
   }
 
-  private Future<Optional<Installed>> tryPeers(List<String> peers, int next) {
+  private Future<Outcome> tryPeers(List<String> peers, int next, Map<String, String> refused) {
     if (next >= peers.size()) {
-      return Future.succeededFuture(Optional.empty());
+      return Future.succeededFuture(new Outcome(Optional.empty(), refused));
     }
     String peer = peers.get(next);
     return fromPeer(peer)
-        .map(Optional::of)
+        .map(installed -> new Outcome(Optional.of(installed), refused))
         .recover(
             failure -> {
               LOG.warn(
@@ -100,7 +114,8 @@ final class SnapshotSync {
                   selfId,
                   peer,
                   failure.getMessage());
-              return tryPeers(peers, next + 1);
+              refused.put(peer, String.valueOf(failure.getMessage()));
+              return tryPeers(peers, next + 1, refused);
             });
   }
 
@@ -115,30 +130,25 @@ final class SnapshotSync {
         .compose(
             offer -> {
               LOG.info(
-                  "node {} fetches the snapshot of {} blocks of {}: {} chunks",
+                  "node {} fetches the snapshot of {} blocks of {}: {} chunks, {} MiB",
                   selfId,
                   offer.size(),
                   peer,
-                  offer.chunkCount());
-              long start = System.nanoTime();
-              return stagingFolder()
+                  offer.chunkCount(),
+                  offer.bytes() >> 20);
+              return stagingFolder(offer.bytes())
                   .compose(
                       folder ->
                           download(offer, folder)
-                              .compose(
-                                  fetched -> {
-                                    LOG.info(
-                                        "node {} fetched the snapshot of {} in {} ms",
-                                        selfId,
-                                        peer,
-                                        (System.nanoTime() - start) / 1_000_000);
-                                    return installed(offer, folder);
-                                  }));
+                              .compose(fetched -> installed(offer, folder))
+                              .onFailure(
+                                  failed -> vertx.fileSystem().deleteRecursive(folder.toString())));
             });
   }
 
   /**
-   * Every check of an offer before its chunks are fetched: the index is well formed and bounded,
+   * Every check of an offer before its chunks are fetched: the index is well formed and bounded
+   * (one data file; every chunk but the last exactly the chunk size, together exactly the file),
    * and its last block is the manifest's tip with a valid certificate.
    */
   Offer checkedOffer(String peer, JsonObject index) {
@@ -151,26 +161,36 @@ final class SnapshotSync {
       if (manifest.size() < 1) {
         throw new IllegalArgumentException("the snapshot holds no block");
       }
+      if (manifest.files().size() != 1 || !"data.mdb".equals(manifest.files().get(0).name())) {
+        throw new IllegalArgumentException("the manifest must name one file, data.mdb");
+      }
+      long bytes = manifest.files().get(0).bytes();
+      if (bytes < 1 || bytes > MAX_SNAPSHOT_BYTES) {
+        throw new IllegalArgumentException("a data file of " + bytes + " bytes is out of bounds");
+      }
       int chunkBytes = index.getInteger("chunkBytes");
-      if (chunkBytes < 1 || chunkBytes > SnapshotChunks.MAX_CHUNK_BYTES) {
+      long expectedChunks = (bytes + chunkBytes - 1) / Math.max(1, chunkBytes);
+      if (chunkBytes < 1
+          || chunkBytes > SnapshotChunks.MAX_CHUNK_BYTES
+          || (expectedChunks > 1 && chunkBytes < MIN_CHUNK_BYTES)) {
         throw new IllegalArgumentException("chunk size " + chunkBytes + " is out of bounds");
       }
       JsonArray listed = index.getJsonArray("chunks");
-      if (listed.isEmpty() || listed.size() > MAX_SNAPSHOT_BYTES / chunkBytes + 1) {
-        throw new IllegalArgumentException(listed.size() + " chunks is out of bounds");
+      if (listed.size() != expectedChunks) {
+        throw new IllegalArgumentException(
+            listed.size() + " chunks do not cut " + bytes + " bytes in " + chunkBytes);
       }
       List<JsonObject> chunks = new ArrayList<>(listed.size());
       for (int i = 0; i < listed.size(); i++) {
         JsonObject entry = listed.getJsonObject(i);
-        int bytes = entry.getInteger("bytes");
+        long expected = i < listed.size() - 1 ? chunkBytes : bytes - (long) i * chunkBytes;
         String sha256 = entry.getString("sha256");
-        if (bytes < 1
-            || bytes > chunkBytes
+        if (entry.getLong("bytes") != expected
             || sha256 == null
             || !SHA256.matcher(sha256).matches()) {
           throw new IllegalArgumentException("chunk " + i + " is described wrongly");
         }
-        chunks.add(new JsonObject().put("bytes", bytes).put("sha256", sha256));
+        chunks.add(new JsonObject().put("bytes", expected).put("sha256", sha256));
       }
       FinalizedBlock tip = FinalizedBlock.parseFrom(index.getBinary("tipBlock"));
       NodeBlock block = NodeBlock.of(tip.getBlock());
@@ -188,36 +208,57 @@ final class SnapshotSync {
               .put("manifest", manifest.toJson())
               .put("chunkBytes", chunkBytes)
               .put("chunks", new JsonArray(new ArrayList<Object>(chunks)));
-      return new Offer(peer, id, checked, manifest.size(), block);
+      return new Offer(peer, id, checked, manifest.size(), bytes, tip);
     } catch (RuntimeException | com.google.protobuf.InvalidProtocolBufferException e) {
       throw new IllegalStateException(peer + " offered a snapshot that fails a check: " + e, e);
     }
   }
 
-  private Future<Path> stagingFolder() {
+  private Future<Path> stagingFolder(long bytes) {
     return vertx
         .eventBus()
-        .<JsonObject>request(StorageVerticle.address(selfId, "snapshot-staging"), new JsonObject())
+        .<JsonObject>request(
+            StorageVerticle.address(selfId, "snapshot-staging"),
+            new JsonObject().put("bytes", bytes))
         .map(reply -> Path.of(reply.body().getString("dir")));
   }
 
   /**
    * Fetches the chunks, {@link #CHUNKS_IN_FLIGHT} at a time, each checked against the index and
-   * written in place, then adds the manifest.
+   * written in place, then adds the manifest; gives up when the transfer falls below {@link
+   * #MIN_BYTES_PER_SECOND} after a minute's grace.
    */
   private Future<Void> download(Offer offer, Path folder) {
+    long start = System.nanoTime();
     Promise<Void> done = Promise.promise();
+    long allowedMs = 60_000 + 1_000 * offer.bytes() / MIN_BYTES_PER_SECOND;
+    long deadline =
+        vertx.setTimer(
+            allowedMs,
+            late ->
+                done.tryFail(
+                    "the transfer took longer than "
+                        + allowedMs
+                        + " ms ("
+                        + (offer.bytes() >> 20)
+                        + " MiB at 1 MiB/s and a minute)"));
     int[] next = {0};
     int[] running = {0};
     for (int lane = 0; lane < CHUNKS_IN_FLIGHT; lane++) {
       fetchNext(offer, folder, next, running, done);
     }
     return done.future()
+        .onComplete(finished -> vertx.cancelTimer(deadline))
         .compose(
             fetched ->
                 workers.executeBlocking(
                     () -> {
                       SnapshotChunks.complete(folder, offer.index());
+                      LOG.info(
+                          "node {} fetched the snapshot of {} in {} ms",
+                          selfId,
+                          offer.peer(),
+                          (System.nanoTime() - start) / 1_000_000);
                       return null;
                     },
                     false));
@@ -269,8 +310,11 @@ final class SnapshotSync {
             StorageVerticle.address(selfId, "install-snapshot"),
             new JsonObject()
                 .put("dir", folder.toString())
-                .put("tipHash", HEX.formatHex(offer.tip().hash().toByteArray())),
-            new DeliveryOptions().setSendTimeout(1_800_000))
-        .map(reply -> new Installed(reply.body().getLong("size"), offer.tip()));
+                .put("tipBlock", offer.tipBlock().toByteArray()),
+            new DeliveryOptions().setSendTimeout(INSTALL_TIMEOUT_MS))
+        .map(
+            reply ->
+                new Installed(
+                    reply.body().getLong("size"), NodeBlock.of(offer.tipBlock().getBlock())));
   }
 }

@@ -217,7 +217,8 @@ class StorageVerticleTest {
                         gone -> {
                           test.verify(
                               () -> assertFailure(gone, StorageFailure.NOT_FOUND, "ask for a new"));
-                          return request(vertx, "snapshot-staging", new JsonObject());
+                          return request(
+                              vertx, "snapshot-staging", new JsonObject().put("bytes", 1 << 20));
                         }))
         .compose(
             staging ->
@@ -226,7 +227,7 @@ class StorageVerticleTest {
                         "install-snapshot",
                         new JsonObject()
                             .put("dir", ((JsonObject) staging).getString("dir"))
-                            .put("tipHash", HEX.formatHex(new byte[32])))
+                            .put("tipBlock", blocks.get(5).toByteArray()))
                     .recover(
                         full -> {
                           test.verify(
@@ -240,7 +241,7 @@ class StorageVerticleTest {
                               "install-snapshot",
                               new JsonObject()
                                   .put("dir", dir.resolve("elsewhere").toString())
-                                  .put("tipHash", HEX.formatHex(new byte[32])));
+                                  .put("tipBlock", blocks.get(5).toByteArray()));
                         }))
         .onComplete(
             test.failing(

@@ -59,6 +59,10 @@ final class CertifiedTestChain {
   }
 
   Certificate commit(long height, ByteString hash) {
+    return commit(height, hash, List.of("v1", "v2", "v3"));
+  }
+
+  Certificate commit(long height, ByteString hash, List<String> signers) {
     byte[] signed =
         MessageDomain.signedBytes(
             MessageType.MESSAGE_TYPE_COMMIT,
@@ -68,7 +72,7 @@ final class CertifiedTestChain {
             .setKind(CertificateKind.CERTIFICATE_KIND_COMMIT)
             .setSequence(height)
             .setBlockHash(hash);
-    for (String signer : List.of("v1", "v2", "v3")) {
+    for (String signer : signers) {
       certificate.addSignatures(
           CertificateSignature.newBuilder()
               .setSigner(signer)

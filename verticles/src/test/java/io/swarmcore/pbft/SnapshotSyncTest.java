@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
 class SnapshotSyncTest {
   private static final int BLOCKS = 300;
-  private static final int CHUNK_BYTES = 8 * 1024;
+  private static final int CHUNK_BYTES = 64 * 1024;
 
   @TempDir Path dir;
 
@@ -124,37 +124,65 @@ class SnapshotSyncTest {
                             .setSignature(ByteString.copyFrom(new byte[64]))))
             .build();
     JsonObject forgedCertificate = honestIndex.copy().put("tipBlock", badTip.toByteArray());
-    // Another chain's snapshot presented under the honest manifest and certified tip.
+    // The honest tip under another valid certificate (other signers): the stored one differs.
+    FinalizedBlock otherSigners =
+        tip.toBuilder()
+            .setCertificate(
+                chain.commit(
+                    BLOCKS - 1,
+                    ByteString.copyFrom(io.swarmcore.codecs.LedgerHashes.block(tip.getBlock())),
+                    List.of("v2", "v3", "v4")))
+            .build();
+    JsonObject otherCertificate = honestIndex.copy().put("tipBlock", otherSigners.toByteArray());
+    // Another chain's snapshot, its manifest claiming the honest tip, with the honest tip block.
     CertifiedTestChain other = new CertifiedTestChain(BLOCKS, "other");
     Path otherSnapshot = dir.resolve("other/copy");
-    JsonObject otherIndex = offerOf(other.blocks, dir.resolve("other"), "other-1");
-    JsonObject swapped =
-        otherIndex.copy().put("manifest", honestIndex.getJsonObject("manifest").copy());
+    JsonObject swapped = offerOf(other.blocks, dir.resolve("other"), "other-1");
+    swapped
+        .getJsonObject("manifest")
+        .put("tipHash", honestIndex.getJsonObject("manifest").getString("tipHash"));
     swapped.put("tipBlock", honestIndex.getBinary("tipBlock"));
     Future.all(
             List.of(
                 peer(vertx, "forged-certificate", forgedCertificate, honestSnapshot, b -> b),
                 peer(vertx, "bad-chunk", honestIndex, honestSnapshot, SnapshotSyncTest::flipFirst),
                 peer(vertx, "other-content", swapped, otherSnapshot, b -> b),
+                peer(vertx, "other-certificate", otherCertificate, honestSnapshot, b -> b),
                 peer(vertx, "honest", honestIndex, honestSnapshot, b -> b)))
         .compose(
             x ->
                 sync(vertx)
                     .install(
                         Map.of(
-                            "forged-certificate", 4_000L,
-                            "bad-chunk", 3_000L,
-                            "other-content", 2_000L,
+                            "forged-certificate", 5_000L,
+                            "bad-chunk", 4_000L,
+                            "other-content", 3_000L,
+                            "other-certificate", 2_000L,
                             "honest", (long) BLOCKS,
                             "too-short", 10L),
                         100))
         .compose(
-            installed ->
+            outcome ->
                 status(vertx)
                     .map(
                         status -> {
-                          assertThat(installed).isPresent();
-                          assertThat(installed.get().size()).isEqualTo(BLOCKS);
+                          assertThat(outcome.refused())
+                              .containsOnlyKeys(
+                                  "forged-certificate",
+                                  "bad-chunk",
+                                  "other-content",
+                                  "other-certificate");
+                          assertThat(outcome.refused().get("forged-certificate"))
+                              .contains("signature of v1 does not verify");
+                          assertThat(outcome.refused().get("bad-chunk"))
+                              .containsPattern("chunk [01] does not match its hash");
+                          assertThat(outcome.refused().get("other-content"))
+                              .contains("INVALID_SNAPSHOT")
+                              .contains("not at the certified");
+                          assertThat(outcome.refused().get("other-certificate"))
+                              .contains("another certificate than the one checked");
+                          assertThat(outcome.installed()).isPresent();
+                          assertThat(outcome.installed().get().size()).isEqualTo(BLOCKS);
                           assertThat(status.getLong("size")).isEqualTo(BLOCKS);
                           assertThat(status.getString("tipHash"))
                               .isEqualTo(
@@ -178,8 +206,9 @@ class SnapshotSyncTest {
     peer(vertx, "bad-chunk", honestIndex, honestSnapshot, SnapshotSyncTest::flipFirst)
         .compose(x -> sync(vertx).install(Map.of("bad-chunk", 5_000L), 100))
         .compose(
-            installed -> {
-              assertThat(installed).isEmpty();
+            outcome -> {
+              assertThat(outcome.installed()).isEmpty();
+              assertThat(outcome.refused()).containsOnlyKeys("bad-chunk");
               // Block catch-up then appends from height 0 as usual.
               return vertx
                   .eventBus()
@@ -205,6 +234,11 @@ class SnapshotSyncTest {
     JsonObject badHash = honestIndex.copy();
     badHash.getJsonArray("chunks").getJsonObject(0).put("sha256", "zz");
     assertRefused(sync, badHash, "chunk 0 is described wrongly");
+    JsonObject shortIndex = honestIndex.copy();
+    shortIndex.getJsonArray("chunks").remove(0);
+    assertRefused(sync, shortIndex, "chunks do not cut");
+    assertRefused(
+        sync, honestIndex.copy().put("chunkBytes", 4096), "chunk size 4096 is out of bounds");
     assertRefused(
         sync,
         honestIndex.copy().put("tipBlock", chain.blocks.get(10).toByteArray()),
