@@ -23,14 +23,15 @@ final class SnapshotRebuild {
   private static final HexFormat HEX = HexFormat.of();
 
   /** Blocks per group commit while rebuilding. */
-  static final int BATCH_BLOCKS = 16_384;
+  static final int BATCH_BLOCKS = 4_096;
 
-  static final long BATCH_BYTES = 128L << 20;
+  static final long BATCH_BYTES = 32L << 20;
 
   private SnapshotRebuild() {}
 
   /** Runs {@link #rebuild} in a child JVM and reads the tip it reports. */
-  static LedgerTip run(Path snapshot, Path output, long timeoutSeconds) {
+  static LedgerTip run(Path snapshot, Path output, long maxMapSize, long timeoutSeconds) {
+    Path log = output.toAbsolutePath().resolveSibling(output.getFileName() + ".log");
     List<String> command =
         List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -38,20 +39,22 @@ final class SnapshotRebuild {
             "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
             "-Xmx256m",
             "-XX:+UseSerialGC",
+            "-XX:-CreateCoredumpOnCrash",
+            "-XX:ErrorFile=" + log + ".hs_err",
             "-cp",
             System.getProperty("java.class.path"),
             SnapshotRebuild.class.getName(),
             snapshot.toAbsolutePath().toString(),
             output.toAbsolutePath().toString(),
+            Long.toString(maxMapSize),
             Long.toString(timeoutSeconds));
-    Path log = output.toAbsolutePath().resolveSibling(output.getFileName() + ".log");
     Process child;
     try {
-      child =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
+      ProcessBuilder builder =
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+      // Nothing but this class's own line may end the output.
+      builder.environment().remove("JAVA_TOOL_OPTIONS");
+      child = builder.start();
     } catch (IOException e) {
       throw new StoreException(Kind.IO, "cannot start the snapshot rebuild: " + e, e);
     }
@@ -60,7 +63,7 @@ final class SnapshotRebuild {
         child.destroyForcibly().waitFor();
         throw invalid("its rebuild took longer than " + timeoutSeconds + " s");
       }
-      String last = lastLine(Files.readString(log, StandardCharsets.UTF_8));
+      String last = verdict(Files.readString(log, StandardCharsets.UTF_8));
       if (child.exitValue() == 0 && last.startsWith("ok ")) {
         String[] fields = last.split(" ");
         return new LedgerTip(
@@ -68,6 +71,13 @@ final class SnapshotRebuild {
       }
       if (last.startsWith("invalid ")) {
         throw new StoreException(Kind.SNAPSHOT_INVALID, last.substring("invalid ".length()));
+      }
+      if (last.startsWith("local ")) {
+        // This node's own trouble (disk full, memory), not the sender's: no other peer would do.
+        String message = last.substring("local ".length());
+        throw new StoreException(
+            message.startsWith("FULL ") ? Kind.FULL : Kind.IO,
+            "rebuilding a snapshot failed here: " + message);
       }
       throw invalid(
           "its rebuild process died (exit code "
@@ -84,6 +94,7 @@ final class SnapshotRebuild {
     } finally {
       try {
         Files.deleteIfExists(log);
+        Files.deleteIfExists(Path.of(log + ".hs_err"));
       } catch (IOException ignored) {
         // A leftover log in a staging folder is removed with the folder.
       }
@@ -97,18 +108,28 @@ final class SnapshotRebuild {
    * @throws StoreException SNAPSHOT_INVALID naming the first block that is missing, does not parse
    *     or breaks a ledger rule
    */
-  static LedgerTip rebuild(Path snapshot, Path output) {
+  static LedgerTip rebuild(Path snapshot, Path output, long maxMapSize) {
     Snapshots.prepareEmpty(output);
-    try (BlockStore copy = BlockStore.openReadOnly(snapshot, true);
-        // Without a sync per group commit: the store becomes durable once, when complete, before
-        // anyone uses it.
-        BlockStore rebuilt = BlockStore.open(StoreOptions.at(output).withNoSync(true))) {
+    BlockStore copy;
+    try {
+      copy = BlockStore.openReadOnly(snapshot, true);
+    } catch (RuntimeException e) {
+      throw invalid("the snapshot cannot be read as a store: " + e.getMessage());
+    }
+    // Without a sync per group commit: the store becomes durable once, when complete, before
+    // anyone uses it.
+    try (copy;
+        BlockStore rebuilt =
+            BlockStore.open(
+                StoreOptions.at(output)
+                    .withMapSizes(StoreOptions.DEFAULT_INITIAL_MAP_SIZE, maxMapSize)
+                    .withNoSync(true))) {
       long claimed = copy.tip().size();
       for (long from = 0; from < claimed; ) {
         List<FinalizedBlock> batch;
         try {
           batch = copy.blocks(from, BATCH_BLOCKS, BATCH_BYTES);
-        } catch (StoreException e) {
+        } catch (RuntimeException e) {
           throw invalid("block " + from + " or one after it cannot be read: " + e.getMessage());
         }
         if (batch.isEmpty()) {
@@ -134,9 +155,13 @@ final class SnapshotRebuild {
 
   private static final int TIMED_OUT = 4;
 
-  /** The child: rebuilds {@code args[1]} from the snapshot in {@code args[0]}, prints one line. */
+  /**
+   * The child: rebuilds {@code args[1]} from the snapshot in {@code args[0]} (map at most {@code
+   * args[2]} bytes, within {@code args[3]} seconds) and prints one verdict line: {@code ok}, {@code
+   * invalid} (the sender's fault) or {@code local} (this node's: disk, memory).
+   */
   public static void main(String[] args) {
-    long deadlineSeconds = Long.parseLong(args[2]);
+    long deadlineSeconds = Long.parseLong(args[3]);
     // Never outlive the node that started it, nor its own deadline.
     ProcessHandle.current()
         .parent()
@@ -154,7 +179,7 @@ final class SnapshotRebuild {
     deadline.setDaemon(true);
     deadline.start();
     try {
-      LedgerTip tip = rebuild(Path.of(args[0]), Path.of(args[1]));
+      LedgerTip tip = rebuild(Path.of(args[0]), Path.of(args[1]), Long.parseLong(args[2]));
       System.out.println(
           "ok "
               + tip.size()
@@ -164,22 +189,30 @@ final class SnapshotRebuild {
               + HEX.formatHex(tip.ledgerRoot()));
       System.exit(0);
     } catch (StoreException e) {
+      boolean senders = e.kind() == Kind.SNAPSHOT_INVALID;
       String message =
-          e.kind() == Kind.SNAPSHOT_INVALID
-              ? e.getMessage()
-              : "invalid snapshot: the snapshot cannot be read as a store: " + e.getMessage();
-      System.out.println("invalid " + String.valueOf(message).replace('\n', ' '));
-      System.exit(3);
+          (senders ? "invalid " : "local " + e.kind() + " ")
+              + String.valueOf(e.getMessage()).replace('\n', ' ');
+      System.out.println(message);
+      System.exit(senders ? 3 : 6);
+    } catch (OutOfMemoryError e) {
+      System.out.println("local out of memory while rebuilding");
+      System.exit(6);
     } catch (RuntimeException e) {
-      System.out.println(
-          "invalid the snapshot cannot be read as a store: "
-              + String.valueOf(e).replace('\n', ' '));
-      System.exit(3);
+      System.out.println("local " + String.valueOf(e).replace('\n', ' '));
+      System.exit(6);
     }
   }
 
-  private static String lastLine(String output) {
+  /** The last line the child printed as its verdict (anything else in the log is ignored). */
+  private static String verdict(String output) {
     String[] lines = output.strip().split("\n");
+    for (int i = lines.length - 1; i >= 0; i--) {
+      String line = lines[i].strip();
+      if (line.startsWith("ok ") || line.startsWith("invalid ") || line.startsWith("local ")) {
+        return line;
+      }
+    }
     return lines[lines.length - 1].strip();
   }
 

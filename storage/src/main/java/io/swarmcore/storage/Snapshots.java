@@ -141,11 +141,7 @@ public final class Snapshots {
    */
   public static SnapshotManifest restore(Path snapshot, Path dataDirectory) {
     SnapshotManifest manifest = verify(snapshot);
-    Path target = dataDirectory.resolve(DATA_FILE);
-    if (Files.exists(target)) {
-      throw new StoreException(
-          Kind.IO, "refusing to restore over the existing store in " + dataDirectory);
-    }
+    Path target = requireNoStore(dataDirectory, "restore");
     try {
       Files.createDirectories(dataDirectory);
       Path temp = dataDirectory.resolve(DATA_FILE + ".restoring");
@@ -172,28 +168,28 @@ public final class Snapshots {
    * @throws StoreException SNAPSHOT_INVALID naming the first block that breaks a rule, or when the
    *     child dies or runs out of time
    */
-  public static LedgerTip rebuildApart(Path snapshot, Path output, long timeoutSeconds) {
-    return SnapshotRebuild.run(snapshot, output, timeoutSeconds);
+  public static LedgerTip rebuildApart(
+      Path snapshot, Path output, long maxMapSize, long timeoutSeconds) {
+    return SnapshotRebuild.run(snapshot, output, maxMapSize, timeoutSeconds);
   }
 
   /**
-   * Moves the store {@link #compactCopy} wrote into {@code dataDirectory}, which must hold none (an
-   * atomic rename: a crash leaves either no store or the whole one), and removes the staging
-   * folder.
+   * Moves the store {@link #rebuildApart} wrote in {@code staging} into {@code dataDirectory},
+   * which must hold none (an atomic rename: a crash leaves either no store or the whole one), and
+   * removes the staging folder.
    */
   public static void place(Path staging, Path dataDirectory) {
-    Path target = dataDirectory.resolve(DATA_FILE);
-    if (Files.exists(target)) {
-      throw new StoreException(
-          Kind.IO, "refusing to install a snapshot over the existing store in " + dataDirectory);
-    }
+    Path target = requireNoStore(dataDirectory, "install a snapshot");
     try {
       Files.createDirectories(dataDirectory);
       Files.move(staging.resolve(DATA_FILE), target, StandardCopyOption.ATOMIC_MOVE);
-      deleteFolder(staging);
+      try (FileChannel folder = FileChannel.open(dataDirectory, StandardOpenOption.READ)) {
+        folder.force(true); // the rename itself survives a power loss
+      }
     } catch (IOException e) {
       throw new StoreException(Kind.IO, "cannot install into " + dataDirectory + ": " + e, e);
     }
+    deleteQuietly(staging);
   }
 
   private static void deleteFolder(Path folder) throws IOException {
@@ -205,6 +201,24 @@ public final class Snapshots {
         Files.delete(path);
       }
     }
+  }
+
+  private static void deleteQuietly(Path folder) {
+    try {
+      deleteFolder(folder);
+    } catch (IOException ignored) {
+      // Leftovers in a staging folder go with it at the next start.
+    }
+  }
+
+  /** The data file a store in {@code dataDirectory} would have; refuses when there is one. */
+  private static Path requireNoStore(Path dataDirectory, String what) {
+    Path target = dataDirectory.resolve(DATA_FILE);
+    if (Files.exists(target)) {
+      throw new StoreException(
+          Kind.IO, "refusing to " + what + " over the existing store in " + dataDirectory);
+    }
+    return target;
   }
 
   static void prepareEmpty(Path directory) {

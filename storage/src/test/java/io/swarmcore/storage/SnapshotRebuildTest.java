@@ -28,6 +28,8 @@ import org.lmdbjava.Txn;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SnapshotRebuildTest {
+  private static final long MAP = 1L << 30;
+
   @TempDir Path dir;
 
   private BlockStore live;
@@ -50,7 +52,8 @@ class SnapshotRebuildTest {
     live.saveConsensusState(new byte[] {1, 2, 3});
     Snapshots.snapshot(live, dir.resolve("snap"));
 
-    LedgerTip rebuilt = Snapshots.rebuildApart(dir.resolve("snap"), dir.resolve("rebuilt"), 60);
+    LedgerTip rebuilt =
+        Snapshots.rebuildApart(dir.resolve("snap"), dir.resolve("rebuilt"), MAP, 60);
     assertThat(rebuilt.tipHash()).isEqualTo(live.tip().tipHash());
     assertThat(rebuilt.ledgerRoot()).isEqualTo(live.tip().ledgerRoot());
 
@@ -78,7 +81,7 @@ class SnapshotRebuildTest {
               put(env.openDbi("block-heights"), env, new byte[32], Keys.height(3));
               delete(env.openDbi("merkle-nodes"), env, Keys.node(2, 10));
             });
-    Snapshots.rebuildApart(forged, dir.resolve("rebuilt"), 60);
+    Snapshots.rebuildApart(forged, dir.resolve("rebuilt"), MAP, 60);
     try (BlockStore rebuilt = BlockStore.open(StoreOptions.at(dir.resolve("rebuilt")))) {
       assertThat(rebuilt.transaction(tx)).contains(new TxLocation(5, 1));
       assertThat(rebuilt.blockByHash(new byte[32])).isEmpty();
@@ -96,7 +99,7 @@ class SnapshotRebuildTest {
     Path forged =
         forgedSnapshot(
             env -> put(env.openDbi("blocks"), env, Keys.height(40), blocks.get(41).toByteArray()));
-    assertThatThrownBy(() -> Snapshots.rebuildApart(forged, dir.resolve("rebuilt"), 60))
+    assertThatThrownBy(() -> Snapshots.rebuildApart(forged, dir.resolve("rebuilt"), MAP, 60))
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("breaks a ledger rule")
         .hasMessageContaining("WRONG_HEIGHT");
@@ -105,20 +108,33 @@ class SnapshotRebuildTest {
   @Test
   void aMissingBlockBelowTheClaimedTipIsNamed() {
     Path forged = forgedSnapshot(env -> delete(env.openDbi("blocks"), env, Keys.height(120)));
-    assertThatThrownBy(() -> Snapshots.rebuildApart(forged, dir.resolve("rebuilt"), 60))
+    assertThatThrownBy(() -> Snapshots.rebuildApart(forged, dir.resolve("rebuilt"), MAP, 60))
         .hasMessageContaining("block 120 is missing below the tip 200 it claims");
   }
 
   @Test
   void aFileThatIsNoStoreAndAChildOutOfTimeAreRefusedWithClearErrors() throws Exception {
     Snapshots.snapshot(live, dir.resolve("snap"));
-    assertThatThrownBy(() -> Snapshots.rebuildApart(dir.resolve("snap"), dir.resolve("late"), 0))
+    assertThatThrownBy(
+            () -> Snapshots.rebuildApart(dir.resolve("snap"), dir.resolve("late"), MAP, 0))
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("out of time");
     Files.write(dir.resolve("snap/data.mdb"), new byte[8192]);
-    assertThatThrownBy(() -> Snapshots.rebuildApart(dir.resolve("snap"), dir.resolve("bad"), 60))
+    assertThatThrownBy(
+            () -> Snapshots.rebuildApart(dir.resolve("snap"), dir.resolve("bad"), MAP, 60))
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("cannot be read as a store");
+  }
+
+  @Test
+  void troubleOnThisNodeIsReportedAsItsOwnNotTheSenders() {
+    Snapshots.snapshot(live, dir.resolve("snap"));
+    // A map limit the rebuilt store cannot fit in: this node's limit, not a lie of the sender.
+    assertThatThrownBy(() -> Snapshots.rebuildApart(dir.resolve("snap"), dir.resolve("out"), 1, 60))
+        .isInstanceOfSatisfying(
+            StoreException.class,
+            e -> assertThat(e.kind()).isNotEqualTo(StoreException.Kind.SNAPSHOT_INVALID))
+        .hasMessageContaining("rebuilding a snapshot failed here");
   }
 
   /** A snapshot of a copy of the live store that {@code change} altered as a lying sender would. */

@@ -56,8 +56,9 @@ final class SnapshotOffers {
     }
   }
 
-  private final Vertx vertx;
   private final WorkerExecutor maker;
+  // Chunk reads on their own two threads: a crowd of fetches cannot starve other work.
+  private final WorkerExecutor chunkReaders;
   private final Path offers;
   private final Path staging;
   private final Lock storeOpen;
@@ -70,9 +71,9 @@ final class SnapshotOffers {
   /**
    * @param storeOpen held while the store is copied, so that it is not swapped and closed meanwhile
    */
-  SnapshotOffers(Vertx vertx, WorkerExecutor maker, Path dataDirectory, Lock storeOpen) {
-    this.vertx = vertx;
-    this.maker = maker;
+  SnapshotOffers(Vertx vertx, String nodeId, Path dataDirectory, Lock storeOpen) {
+    this.maker = vertx.createSharedWorkerExecutor("swarm-storage-snapshots-" + nodeId, 1);
+    this.chunkReaders = vertx.createSharedWorkerExecutor("swarm-storage-chunks-" + nodeId, 2);
     this.offers = dataDirectory.resolve("snapshot-offers");
     this.staging = dataDirectory.resolve("snapshot-staging");
     this.storeOpen = storeOpen;
@@ -86,6 +87,7 @@ final class SnapshotOffers {
 
   void close() {
     maker.close();
+    chunkReaders.close();
   }
 
   /**
@@ -133,17 +135,7 @@ final class SnapshotOffers {
     long start = System.nanoTime();
     Path folder = offers.resolve(id);
     Files.createDirectories(offers);
-    long free = Files.getFileStore(offers).getUsableSpace();
-    long needed = store.status().bytesOnDisk() + SPARE_BYTES;
-    if (free < needed) {
-      throw StorageRequests.failure(
-          StorageFailure.STORE_FULL,
-          "no room for a snapshot: it needs about "
-              + (needed >> 20)
-              + " MiB, "
-              + (free >> 20)
-              + " MiB are free");
-    }
+    requireRoom(offers, store.status().bytesOnDisk() + SPARE_BYTES, "for a snapshot");
     SnapshotManifest manifest;
     storeOpen.lock();
     try {
@@ -188,8 +180,8 @@ final class SnapshotOffers {
               "offer " + id + " has " + count + " chunks, not " + (index + 1)));
     }
     offer.lastServedMs = System.currentTimeMillis();
-    // On Vert.x's worker pool, not the maker: a long snapshot being made must not stall transfers.
-    return vertx.executeBlocking(
+    // Not on the maker: a long snapshot being made must not stall transfers.
+    return chunkReaders.executeBlocking(
         () -> Buffer.buffer(SnapshotChunks.read(offer.folder, CHUNK_BYTES, (int) index)), false);
   }
 
@@ -203,24 +195,30 @@ final class SnapshotOffers {
         () -> {
           deleteRecursively(staging);
           Files.createDirectories(staging);
-          long free = Files.getFileStore(staging).getUsableSpace();
-          long needed = 2 * bytes + SPARE_BYTES;
-          if (free < needed) {
-            throw StorageRequests.failure(
-                StorageFailure.STORE_FULL,
-                "no room to receive a snapshot of "
-                    + (bytes >> 20)
-                    + " MiB: it needs about "
-                    + (needed >> 20)
-                    + " MiB, "
-                    + (free >> 20)
-                    + " MiB are free");
-          }
+          requireRoom(
+              staging,
+              2 * bytes + SPARE_BYTES,
+              "to receive a snapshot of " + (bytes >> 20) + " MiB and rebuild its store");
           Path folder = staging.resolve("transfer-" + number);
           Files.createDirectories(folder);
           return folder;
         },
         false);
+  }
+
+  private static void requireRoom(Path folder, long needed, String what) throws IOException {
+    long free = Files.getFileStore(folder).getUsableSpace();
+    if (free < needed) {
+      throw StorageRequests.failure(
+          StorageFailure.STORE_FULL,
+          "no room "
+              + what
+              + ": it needs about "
+              + (needed >> 20)
+              + " MiB, "
+              + (free >> 20)
+              + " MiB are free");
+    }
   }
 
   /** Whether {@code folder} is one this node handed out to receive a snapshot in. */

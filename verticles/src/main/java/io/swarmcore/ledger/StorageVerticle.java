@@ -95,12 +95,7 @@ public final class StorageVerticle extends VerticleBase {
     readers = vertx.createSharedWorkerExecutor("swarm-storage-readers-" + config.nodeId(), 4);
     consensusReads =
         vertx.createSharedWorkerExecutor("swarm-storage-consensus-" + config.nodeId(), 1);
-    offers =
-        new SnapshotOffers(
-            vertx,
-            vertx.createSharedWorkerExecutor("swarm-storage-snapshots-" + config.nodeId(), 1),
-            config.dataDir(),
-            storeSwap.readLock());
+    offers = new SnapshotOffers(vertx, config.nodeId(), config.dataDir(), storeSwap.readLock());
     options =
         StoreOptions.at(storeDirectory(config))
             .withMapSizes(StoreOptions.DEFAULT_INITIAL_MAP_SIZE, config.storage().maxMapSizeBytes())
@@ -150,7 +145,15 @@ public final class StorageVerticle extends VerticleBase {
     bus.consumer(
         address(config.nodeId(), "status"), message -> reply(message, readers, this::status));
     if (health != null) {
-      health.register("storage", promise -> promise.complete(Status.OK(tipJson(store.tip()))));
+      health.register(
+          "storage",
+          promise -> {
+            BlockStore open = store;
+            promise.complete(
+                open == null
+                    ? Status.KO(new JsonObject().put("error", "no ledger store is open"))
+                    : Status.OK(tipJson(open.tip())));
+          });
     }
   }
 
@@ -452,13 +455,39 @@ public final class StorageVerticle extends VerticleBase {
       replyWith(message, Future.failedFuture(e));
       return;
     }
+    if (installing.get() || guardAhead || store == null || store.tip().size() != 0) {
+      replyWith(
+          message,
+          Future.failedFuture(
+              StorageRequests.failure(
+                  StorageFailure.BAD_REQUEST,
+                  "no snapshot can be received now: "
+                      + (installing.get()
+                          ? "an install is running"
+                          : "the ledger is not empty or not open")
+                      + (guardAhead ? " (a failed install needs a restart)" : ""))));
+      return;
+    }
     replyWith(
         message,
         offers.stagingFolder(bytes).map(dir -> new JsonObject().put("dir", dir.toString())));
   }
 
-  /** How long the child JVM may take to rebuild a snapshot's store (tens of millions of blocks). */
-  static final long REBUILD_TIMEOUT_SECONDS = 1_800;
+  /** How long the child JVM may take to rebuild the store of a snapshot of {@code bytes}. */
+  static long rebuildSeconds(long bytes) {
+    return 600 + bytes / (4L << 20);
+  }
+
+  /**
+   * An upper bound on an install of a snapshot of {@code bytes} (file checks, rebuild, guard): what
+   * a caller waits for its reply.
+   */
+  public static long installBoundMillis(long bytes) {
+    return 1_000 * (2 * rebuildSeconds(bytes) + 600);
+  }
+
+  private final java.util.concurrent.atomic.AtomicBoolean installing =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   /**
    * {@code {dir, tipBlock}}: installs the snapshot consensus received in {@code dir} (a staging
@@ -470,7 +499,12 @@ public final class StorageVerticle extends VerticleBase {
    * that keeps requests from meeting a closed store.
    */
   private void installSnapshot(Message<Object> message) {
-    replyWith(message, writer.executeBlocking(() -> install(message.body()), false));
+    installing.set(true);
+    replyWith(
+        message,
+        writer
+            .executeBlocking(() -> install(message.body()), false)
+            .onComplete(done -> installing.set(false)));
   }
 
   private JsonObject install(Object body) throws java.io.IOException {
@@ -486,15 +520,17 @@ public final class StorageVerticle extends VerticleBase {
       throw StorageRequests.failure(
           StorageFailure.BAD_REQUEST, "\"tipBlock\" must be a FinalizedBlock: " + e);
     }
-    refuseIfGuardAhead();
-    requireEmpty();
     Path snapshot = Path.of(dir);
     Path rebuilt = snapshot.resolveSibling(snapshot.getFileName() + "-store");
     long start = System.nanoTime();
     long[] stepMs = new long[3];
     try {
-      Snapshots.checkFiles(snapshot);
-      LedgerTip tip = Snapshots.rebuildApart(snapshot, rebuilt, REBUILD_TIMEOUT_SECONDS);
+      refuseIfGuardAhead();
+      requireEmpty();
+      SnapshotManifest manifest = Snapshots.checkFiles(snapshot);
+      long bytes = manifest.files().stream().mapToLong(SnapshotManifest.FileEntry::bytes).sum();
+      LedgerTip tip =
+          Snapshots.rebuildApart(snapshot, rebuilt, options.maxMapSize(), rebuildSeconds(bytes));
       SnapshotOffers.deleteRecursively(snapshot);
       stepMs[0] = lap(start);
       byte[] certifiedHash = LedgerHashes.block(certified.getBlock());
@@ -515,6 +551,9 @@ public final class StorageVerticle extends VerticleBase {
               StorageFailure.INVALID_SNAPSHOT,
               "the snapshot's last block carries another certificate than the one checked");
         }
+        // From here the guard takes the snapshot's blocks in while the ledger is still empty: no
+        // append may run until the swap has happened (or a restart rebuilds the guard).
+        guardAhead = guard != null;
         guardChecks(candidate);
       }
       stepMs[1] = lap(start) - stepMs[0];
@@ -522,6 +561,7 @@ public final class StorageVerticle extends VerticleBase {
       try {
         requireEmpty();
         swapIn(rebuilt);
+        guardAhead = false;
       } finally {
         storeSwap.writeLock().unlock();
       }
@@ -543,8 +583,9 @@ public final class StorageVerticle extends VerticleBase {
 
   /**
    * The guard's rules (the election's seed proofs) on every block of a rebuilt snapshot, taking
-   * each in. A refusal leaves the guard ahead of the (still empty) ledger: appends stop until a
-   * restart, since certified blocks the election refuses mean a bug, not a peer's lie.
+   * each in. A refusal leaves the guard ahead of the (still empty) ledger ({@code guardAhead} stays
+   * set): appends stop until a restart, since certified blocks the election refuses mean a bug, not
+   * a peer's lie.
    */
   private void guardChecks(BlockStore candidate) {
     if (guard == null) {
@@ -554,7 +595,6 @@ public final class StorageVerticle extends VerticleBase {
       FinalizedBlock block = candidate.block(height).orElseThrow();
       try {
         guard.check(block);
-        guardAhead = true;
         guard.applied(block);
       } catch (RuntimeException e) {
         throw new IllegalStateException(
@@ -585,16 +625,19 @@ public final class StorageVerticle extends VerticleBase {
    * every request says so until a restart.
    */
   private void swapIn(Path rebuilt) throws java.io.IOException {
-    store.close();
     try {
+      store.close();
       removeStoreFiles();
       Snapshots.place(rebuilt, storeDirectory(config));
       store = BlockStore.open(options);
     } catch (RuntimeException | java.io.IOException e) {
       store = null;
-      guardAhead = guard != null; // the guard took in the blocks of a store that is not there
-      removeStoreFiles();
-      store = BlockStore.open(options);
+      try {
+        removeStoreFiles();
+        store = BlockStore.open(options);
+      } catch (RuntimeException | java.io.IOException again) {
+        e.addSuppressed(again);
+      }
       throw e;
     }
   }
@@ -622,13 +665,12 @@ public final class StorageVerticle extends VerticleBase {
     if (offers != null) {
       offers.close();
     }
-    if (store == null) {
-      return Future.succeededFuture();
-    }
     return writer
         .executeBlocking(
             () -> {
-              store.close();
+              if (store != null) {
+                store.close();
+              }
               return null;
             })
         .eventually(() -> writer.close())

@@ -175,8 +175,10 @@ public final class NodeVerticle extends VerticleBase {
             leaderOf,
             config.consensus().quorums(),
             PbftVerticle.Settings.defaults()
-                .tuned(config.consensus().commitGraceMs(), config.consensus().pipelineDepth())
-                .withSnapshotSyncMinBlocks(config.consensus().snapshotSyncMinBlocks()),
+                .tuned(
+                    config.consensus().commitGraceMs(),
+                    config.consensus().pipelineDepth(),
+                    config.consensus().snapshotSyncMinBlocks()),
             resilience,
             new io.swarmcore.election.ElectionEpochs(
                 state, state.parameters(), config.nodeId(), vrfSecret));

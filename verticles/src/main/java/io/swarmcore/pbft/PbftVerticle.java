@@ -94,8 +94,11 @@ public final class PbftVerticle extends VerticleBase {
       }
     }
 
-    /** These settings with the commit grace and pipeline depth of the node's configuration. */
-    public Settings tuned(long commitGraceMs, int pipelineDepth) {
+    /**
+     * These settings with the commit grace, pipeline depth and snapshot-sync threshold of the
+     * node's configuration.
+     */
+    public Settings tuned(long commitGraceMs, int pipelineDepth, long snapshotSyncMinBlocks) {
       return new Settings(
           checkpointInterval,
           window,
@@ -107,21 +110,6 @@ public final class PbftVerticle extends VerticleBase {
           pipelineDepth,
           syncVerifiesEverySignature,
           snapshotSyncMinBlocks);
-    }
-
-    /** These settings with another snapshot-sync threshold (0: never). */
-    public Settings withSnapshotSyncMinBlocks(long minBlocks) {
-      return new Settings(
-          checkpointInterval,
-          window,
-          baseTimeoutMs,
-          maxTimeoutMs,
-          blockLimits,
-          verifyThreads,
-          commitGraceMs,
-          pipelineDepth,
-          syncVerifiesEverySignature,
-          minBlocks);
     }
 
     public static Settings defaults() {

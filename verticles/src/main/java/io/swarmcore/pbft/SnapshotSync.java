@@ -2,6 +2,7 @@ package io.swarmcore.pbft;
 
 import io.swarmcore.codecs.CertificateVerifier;
 import io.swarmcore.codecs.proto.FinalizedBlock;
+import io.swarmcore.ledger.StorageFailure;
 import io.swarmcore.ledger.StorageVerticle;
 import io.swarmcore.pbft.wire.NodeBlock;
 import io.swarmcore.storage.SnapshotChunks;
@@ -12,6 +13,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -53,8 +55,18 @@ final class SnapshotSync {
   /** A transfer slower than this (after a minute's grace) is given up: a peer cannot drip. */
   static final long MIN_BYTES_PER_SECOND = 1L << 20;
 
-  /** Longer than storage's own bound on an install (its rebuild's deadline and more). */
-  static final long INSTALL_TIMEOUT_MS = 4_000_000;
+  /** At most this many chunks: the checked index stays small on the receiver. */
+  static final long MAX_CHUNKS = 1L << 18;
+
+  /**
+   * A failure of this node's own storage (no room, an install already running, a ledger no longer
+   * empty): no other peer's snapshot would fare better, so no other is tried.
+   */
+  static final class LocalFailure extends RuntimeException {
+    LocalFailure(Throwable cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
 
   /** What a snapshot install reached: the number of blocks and the last of them. */
   record Installed(long size, NodeBlock tip) {}
@@ -115,7 +127,9 @@ final class SnapshotSync {
                   peer,
                   failure.getMessage());
               refused.put(peer, String.valueOf(failure.getMessage()));
-              return tryPeers(peers, next + 1, refused);
+              return failure instanceof LocalFailure
+                  ? Future.succeededFuture(new Outcome(Optional.empty(), refused))
+                  : tryPeers(peers, next + 1, refused);
             });
   }
 
@@ -176,6 +190,10 @@ final class SnapshotSync {
         throw new IllegalArgumentException("chunk size " + chunkBytes + " is out of bounds");
       }
       JsonArray listed = index.getJsonArray("chunks");
+      if (expectedChunks > MAX_CHUNKS) {
+        throw new IllegalArgumentException(
+            expectedChunks + " chunks is more than " + MAX_CHUNKS + ": use larger chunks");
+      }
       if (listed.size() != expectedChunks) {
         throw new IllegalArgumentException(
             listed.size() + " chunks do not cut " + bytes + " bytes in " + chunkBytes);
@@ -220,7 +238,8 @@ final class SnapshotSync {
         .<JsonObject>request(
             StorageVerticle.address(selfId, "snapshot-staging"),
             new JsonObject().put("bytes", bytes))
-        .map(reply -> Path.of(reply.body().getString("dir")));
+        .map(reply -> Path.of(reply.body().getString("dir")))
+        .recover(failure -> Future.failedFuture(new LocalFailure(failure)));
   }
 
   /**
@@ -311,10 +330,17 @@ final class SnapshotSync {
             new JsonObject()
                 .put("dir", folder.toString())
                 .put("tipBlock", offer.tipBlock().toByteArray()),
-            new DeliveryOptions().setSendTimeout(INSTALL_TIMEOUT_MS))
+            new DeliveryOptions().setSendTimeout(StorageVerticle.installBoundMillis(offer.bytes())))
         .map(
             reply ->
                 new Installed(
-                    reply.body().getLong("size"), NodeBlock.of(offer.tipBlock().getBlock())));
+                    reply.body().getLong("size"), NodeBlock.of(offer.tipBlock().getBlock())))
+        .recover(
+            failure ->
+                // A snapshot that fails a check is the sender's fault; anything else is local.
+                failure instanceof ReplyException reply
+                        && reply.failureCode() == StorageFailure.INVALID_SNAPSHOT.code()
+                    ? Future.failedFuture(failure)
+                    : Future.failedFuture(new LocalFailure(failure)));
   }
 }

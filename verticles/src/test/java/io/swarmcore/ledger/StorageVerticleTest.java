@@ -221,12 +221,25 @@ class StorageVerticleTest {
                               vertx, "snapshot-staging", new JsonObject().put("bytes", 1 << 20));
                         }))
         .compose(
-            staging ->
+            handedOut ->
+                Future.failedFuture(
+                    new AssertionError("a ledger with blocks handed out a staging folder")),
+            busy -> {
+              test.verify(
+                  () ->
+                      assertFailure(
+                          busy,
+                          StorageFailure.BAD_REQUEST,
+                          "no snapshot can be received now: the ledger is not empty"));
+              return Future.succeededFuture();
+            })
+        .compose(
+            refused ->
                 request(
                         vertx,
                         "install-snapshot",
                         new JsonObject()
-                            .put("dir", ((JsonObject) staging).getString("dir"))
+                            .put("dir", dir.resolve("snapshot-staging/transfer-9").toString())
                             .put("tipBlock", blocks.get(5).toByteArray()))
                     .recover(
                         full -> {

@@ -117,10 +117,15 @@ class PbftVerticleTest {
             validators,
             view -> (int) (view % NODES),
             Quorums.of(NODES, 1),
-            PbftVerticle.Settings.defaults().withSnapshotSyncMinBlocks(snapshotMinBlocks),
+            tunedForTest(),
             ResilienceManager.create(vertx, new SimpleMeterRegistry()),
             EpochRules.NONE),
         new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
+  }
+
+  private PbftVerticle.Settings tunedForTest() {
+    PbftVerticle.Settings defaults = PbftVerticle.Settings.defaults();
+    return defaults.tuned(defaults.commitGraceMs(), defaults.pipelineDepth(), snapshotMinBlocks);
   }
 
   private static Future<JsonObject> request(Vertx vertx, String address, Object body) {

@@ -226,6 +226,31 @@ class SnapshotSyncTest {
   }
 
   @Test
+  void troubleOfThisNodeEndsTheTriesInsteadOfBlamingEveryPeer(Vertx vertx, VertxTestContext test) {
+    Future.all(
+            peer(vertx, "honest", honestIndex, honestSnapshot, b -> b),
+            peer(vertx, "also-honest", honestIndex, honestSnapshot, b -> b))
+        // The ledger is no longer empty: storage hands out no staging folder.
+        .compose(
+            x ->
+                vertx
+                    .eventBus()
+                    .request(StorageVerticle.address("me", "append"), chain.blocks.get(0)))
+        .compose(x -> sync(vertx).install(Map.of("honest", 5_000L, "also-honest", 4_000L), 100))
+        .onComplete(
+            test.succeeding(
+                outcome ->
+                    test.verify(
+                        () -> {
+                          assertThat(outcome.installed()).isEmpty();
+                          assertThat(outcome.refused()).containsOnlyKeys("honest");
+                          assertThat(outcome.refused().get("honest"))
+                              .contains("no snapshot can be received now");
+                          test.completeNow();
+                        })));
+  }
+
+  @Test
   void anOfferIsCheckedBeforeAnyChunkIsFetched() {
     SnapshotSync sync = new SnapshotSync(null, "me", chain.verifier, null);
     assertThat(sync.checkedOffer("p", honestIndex).size()).isEqualTo(BLOCKS);
