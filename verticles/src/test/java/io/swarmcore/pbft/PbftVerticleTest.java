@@ -223,12 +223,7 @@ class PbftVerticleTest {
               test.verify(() -> assertThat(status.getLong("view")).isGreaterThanOrEqualTo(1));
               return chainOf(vertx, "n1");
             })
-        .onComplete(
-            test.succeeding(
-                chain -> {
-                  test.verify(() -> assertThat(finalTransactions(chain)).isEqualTo(submitted));
-                  test.completeNow();
-                }));
+        .onComplete(holdsExactly(test, submitted));
   }
 
   @Test
@@ -258,12 +253,7 @@ class PbftVerticleTest {
         .compose(x -> until(vertx, () -> mempoolsEmpty(vertx, 2)))
         .compose(x -> until(vertx, () -> sameTipOf(vertx, List.of("n0", "n2", "n3"))))
         .compose(x -> chainOf(vertx, "n0"))
-        .onComplete(
-            test.succeeding(
-                chain -> {
-                  test.verify(() -> assertThat(finalTransactions(chain)).isEqualTo(submitted));
-                  test.completeNow();
-                }));
+        .onComplete(holdsExactly(test, submitted));
   }
 
   @Test
@@ -306,12 +296,7 @@ class PbftVerticleTest {
         .compose(x -> submit(vertx, 30, 10, submitted))
         .compose(x -> until(vertx, () -> holdAll(vertx, List.of("n0", "n2", "n3"), submitted)))
         .compose(x -> chainOf(vertx, "n3"))
-        .onComplete(
-            test.succeeding(
-                chain -> {
-                  test.verify(() -> assertThat(finalTransactions(chain)).isEqualTo(submitted));
-                  test.completeNow();
-                }));
+        .onComplete(holdsExactly(test, submitted));
   }
 
   /** {@code nodes} hold one ledger in which every transaction in {@code submitted} is final. */
@@ -413,6 +398,16 @@ class PbftVerticleTest {
         .compose(x -> submit(vertx, 20, afterwards, submitted))
         .compose(x -> until(vertx, () -> mempoolsEmpty(vertx, 1)))
         .compose(x -> until(vertx, () -> sameTip(vertx, 1)));
+  }
+
+  /** Completes the test once the chain holds exactly the submitted transactions, each once. */
+  private static io.vertx.core.Handler<io.vertx.core.AsyncResult<List<FinalizedBlock>>>
+      holdsExactly(VertxTestContext test, Set<String> submitted) {
+    return test.succeeding(
+        chain -> {
+          test.verify(() -> assertThat(finalTransactions(chain)).isEqualTo(submitted));
+          test.completeNow();
+        });
   }
 
   private static java.util.Set<String> finalTransactions(List<FinalizedBlock> chain) {
