@@ -59,7 +59,8 @@ public final class StorageVerticle extends VerticleBase {
   private WorkerExecutor readers;
   // Consensus's own reads (known-transactions): a flood of cluster reads cannot starve them.
   private WorkerExecutor consensusReads;
-  private boolean guardAhead;
+  // Written on the writer thread, read by the staging verb on the event loop.
+  private volatile boolean guardAhead;
 
   /** For deployment by class name: reads the node configuration from {@code config()}. */
   public StorageVerticle() {}
@@ -602,7 +603,6 @@ public final class StorageVerticle extends VerticleBase {
             e);
       }
     }
-    guardAhead = false;
   }
 
   private static long lap(long startNanos) {

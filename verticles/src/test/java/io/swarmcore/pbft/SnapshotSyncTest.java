@@ -251,6 +251,56 @@ class SnapshotSyncTest {
   }
 
   @Test
+  void aCertifiedSnapshotTheGuardRefusesStopsAppendsUntilARestart(
+      Vertx vertx, VertxTestContext test) {
+    // A guard (the election's rules) that refuses block 150: the install fails after the guard
+    // took blocks 0..149 in, so this node must append nothing more until it restarts.
+    io.swarmcore.ledger.LedgerGuard refusing150 =
+        new io.swarmcore.ledger.LedgerGuard() {
+          @Override
+          public void check(FinalizedBlock block) {
+            if (io.swarmcore.pbft.wire.NodeBlock.of(block.getBlock()).height() == 150) {
+              throw new IllegalStateException("refused by the test's guard");
+            }
+          }
+
+          @Override
+          public void applied(FinalizedBlock block) {}
+        };
+    NodeConfig config =
+        NodeConfig.parse(
+            NodeConfigLoader.defaults()
+                .mergeIn(
+                    new JsonObject()
+                        .put("nodeId", "guarded")
+                        .put("dataDir", dir.resolve("guarded").toString())));
+    vertx
+        .deployVerticle(new StorageVerticle(config, null, refusing150))
+        .compose(x -> peer(vertx, "honest", honestIndex, honestSnapshot, b -> b))
+        .compose(
+            x ->
+                new SnapshotSync(vertx, "guarded", chain.verifier, pool)
+                    .install(Map.of("honest", 5_000L), 100))
+        .compose(
+            outcome -> {
+              assertThat(outcome.installed()).isEmpty();
+              assertThat(outcome.refused().get("honest"))
+                  .contains("breaks this node's ledger rules");
+              return vertx
+                  .eventBus()
+                  .request(StorageVerticle.address("guarded", "append"), chain.blocks.get(0));
+            })
+        .onComplete(
+            test.failing(
+                refused ->
+                    test.verify(
+                        () -> {
+                          assertThat(refused).hasMessageContaining("restart the node");
+                          test.completeNow();
+                        })));
+  }
+
+  @Test
   void anOfferIsCheckedBeforeAnyChunkIsFetched() {
     SnapshotSync sync = new SnapshotSync(null, "me", chain.verifier, null);
     assertThat(sync.checkedOffer("p", honestIndex).size()).isEqualTo(BLOCKS);
