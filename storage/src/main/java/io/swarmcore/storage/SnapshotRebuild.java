@@ -27,6 +27,9 @@ final class SnapshotRebuild {
 
   static final long BATCH_BYTES = 32L << 20;
 
+  /** The child's exit code when its own deadline passed. */
+  private static final int TIMED_OUT = 4;
+
   private SnapshotRebuild() {}
 
   /** Runs {@link #rebuild} in a child JVM and reads the tip it reports. */
@@ -152,8 +155,6 @@ final class SnapshotRebuild {
       return rebuilt.tip();
     }
   }
-
-  private static final int TIMED_OUT = 4;
 
   /**
    * The child: rebuilds {@code args[1]} from the snapshot in {@code args[0]} (map at most {@code

@@ -55,15 +55,7 @@ class TwoNodeSignedMessageTest {
 
   @AfterAll
   static void stopEverything() {
-    try {
-      if (probe != null) {
-        probe.close();
-      }
-    } finally {
-      if (cluster != null) {
-        cluster.close();
-      }
-    }
+    ClusterHarness.stop(probe, cluster);
   }
 
   @Test

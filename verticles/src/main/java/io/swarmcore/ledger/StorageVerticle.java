@@ -532,7 +532,7 @@ public final class StorageVerticle extends VerticleBase {
       long bytes = manifest.files().stream().mapToLong(SnapshotManifest.FileEntry::bytes).sum();
       LedgerTip tip =
           Snapshots.rebuildApart(snapshot, rebuilt, options.maxMapSize(), rebuildSeconds(bytes));
-      SnapshotOffers.deleteRecursively(snapshot);
+      SnapshotOffers.deleteRecursively(snapshot); // at once: the disk holds two copies until now
       stepMs[0] = lap(start);
       byte[] certifiedHash = LedgerHashes.block(certified.getBlock());
       if (!java.util.Arrays.equals(tip.tipHash(), certifiedHash)) {
