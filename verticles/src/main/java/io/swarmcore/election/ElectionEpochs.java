@@ -8,7 +8,7 @@ import io.swarmcore.election.core.EpochSeeds;
 import io.swarmcore.election.core.EpochState;
 import io.swarmcore.election.core.Validator;
 import io.swarmcore.pbft.EpochRules;
-import java.util.List;
+import io.swarmcore.pbft.wire.ValidatorKeys;
 import java.util.Optional;
 
 /**
@@ -21,7 +21,6 @@ public final class ElectionEpochs implements EpochRules {
   private final ElectionParameters parameters;
   private final String selfId;
   private final Optional<byte[]> vrfSecretKey;
-  private final List<String> startingValidators;
 
   /**
    * @param vrfSecretKey this node's VRF secret key (a validator without one cannot end an epoch:
@@ -36,7 +35,6 @@ public final class ElectionEpochs implements EpochRules {
     this.parameters = parameters;
     this.selfId = selfId;
     this.vrfSecretKey = vrfSecretKey.map(byte[]::clone);
-    this.startingValidators = signature(state.current());
   }
 
   @Override
@@ -113,15 +111,23 @@ public final class ElectionEpochs implements EpochRules {
   }
 
   @Override
-  public boolean validatorsUnchanged() {
-    return signature(state.current()).equals(startingValidators);
+  public long lastHeightOf(long epoch) {
+    return (epoch + 1) * parameters.epochLength() - 1;
   }
 
-  /** Ids and voting keys, in order: what consensus's quorums and signatures depend on. */
-  private static List<String> signature(EpochState epoch) {
-    return epoch.validators().members().stream()
-        .map(v -> v.id() + ":" + v.votingKey().hex())
-        .sorted()
-        .toList();
+  @Override
+  public Voters voters() {
+    ElectionState.Voters voters = state.voters();
+    return new Voters(
+        voters.since(),
+        new ValidatorKeys(
+            voters.validators().members().stream()
+                .map(v -> new ValidatorKeys.Entry(v.id(), v.votingKey()))
+                .toList()));
+  }
+
+  @Override
+  public String leaderOf(long view) {
+    return state.leaderNow(view).id();
   }
 }

@@ -37,6 +37,15 @@ public final class ElectionState implements LedgerGuard {
     return core.current();
   }
 
+  /** The current epoch's validators and the first height these voters hold since. */
+  public record Voters(
+      long epoch, long since, io.swarmcore.election.core.ValidatorSet validators) {}
+
+  /** The current voters, read under one lock with the height they hold since. */
+  public synchronized Voters voters() {
+    return new Voters(core.current().epoch(), core.membershipStart(), core.current().validators());
+  }
+
   /** The leader of {@code view} in the current epoch, read under one lock with the epoch. */
   public synchronized Validator leaderNow(long view) {
     return core.leader(core.current().epoch(), view);

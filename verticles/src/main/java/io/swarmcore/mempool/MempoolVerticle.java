@@ -39,7 +39,7 @@ public final class MempoolVerticle extends VerticleBase {
   private static final HexFormat HEX = HexFormat.of();
 
   private final NodeConfig config;
-  private final List<String> validators;
+  private final java.util.function.Supplier<List<String>> validators;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private Mempool pool;
   private long gossipTimer = -1;
@@ -47,11 +47,12 @@ public final class MempoolVerticle extends VerticleBase {
   private long gossipedTransactions;
 
   /**
-   * @param validators every validator's node id (this node's included): where gossip goes
+   * @param validators every current validator's node id (this node's may be among them): where
+   *     gossip goes, read at each gossip (the set changes at epoch boundaries)
    */
-  public MempoolVerticle(NodeConfig config, List<String> validators) {
+  public MempoolVerticle(NodeConfig config, java.util.function.Supplier<List<String>> validators) {
     this.config = config;
-    this.validators = List.copyOf(validators);
+    this.validators = validators;
   }
 
   /** {@code swarm.mempool.<nodeId>.<verb>}. */
@@ -183,7 +184,7 @@ public final class MempoolVerticle extends VerticleBase {
       return;
     }
     TransactionBatch message = TransactionBatch.newBuilder().addAllTransactions(batch).build();
-    for (String validator : validators) {
+    for (String validator : validators.get()) {
       if (!validator.equals(config.nodeId())) {
         // publish: a hostile cluster member listening on the address cannot swallow it.
         vertx.eventBus().publish(address(validator, "gossip"), message);

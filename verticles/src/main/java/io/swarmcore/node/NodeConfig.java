@@ -54,6 +54,22 @@ public record NodeConfig(
           fastPathEnabled,
           Optional.of(BigDecimal.valueOf(fastPathThreshold)));
     }
+
+    /**
+     * The quorums of {@code n} voters: the configured ones for the genesis set's size, and for any
+     * other size (after validator changes) the largest tolerable f = ⌊(n − 1) / 3⌋ with the same
+     * fast-path settings. Every node derives the same from the same configuration.
+     */
+    public Quorums quorumsFor(int n) {
+      if (n == validatorCount) {
+        return quorums();
+      }
+      return Quorums.configure(
+          n,
+          Quorums.maxFaulty(n),
+          fastPathEnabled,
+          Optional.of(BigDecimal.valueOf(fastPathThreshold)));
+    }
   }
 
   public record Endpoint(String host, int port) {}

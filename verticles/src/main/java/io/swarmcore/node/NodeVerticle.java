@@ -13,7 +13,6 @@ import io.swarmcore.mempool.MempoolVerticle;
 import io.swarmcore.node.core.PeerDirectory;
 import io.swarmcore.pbft.PbftVerticle;
 import io.swarmcore.pbft.core.Quorums;
-import io.swarmcore.pbft.wire.ValidatorKeys;
 import io.swarmcore.resilience.ResilienceManager;
 import io.swarmcore.resilience.ResilienceVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -138,42 +137,27 @@ public final class NodeVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     ElectionState state = election.get();
-    List<ValidatorKeys.Entry> entries =
-        state.current().validators().members().stream()
-            .map(v -> new ValidatorKeys.Entry(v.id(), v.votingKey()))
-            .toList();
-    ValidatorKeys validators = new ValidatorKeys(entries);
-    if (validators.indexOf(config.nodeId()).isEmpty()) {
-      LOG.info("node {} is not in the validator set: no consensus", config.nodeId());
-      return Future.succeededFuture();
-    }
-    // The key file is read off the event loop; then the replica is deployed.
+    // A node that is not a validator of the current epoch runs consensus as an observer: it
+    // follows the chain and starts voting where the election makes it a validator.
     return vertx
         .executeBlocking(() -> readVrfSecret(config))
-        .compose(
-            vrfSecret ->
-                deployReplica(config, key, state, validators, metrics, resilience, vrfSecret));
+        .compose(vrfSecret -> deployReplica(config, key, state, metrics, resilience, vrfSecret));
   }
 
   private Future<?> deployReplica(
       NodeConfig config,
       SigningKey key,
       ElectionState state,
-      ValidatorKeys validators,
       NodeMetrics metrics,
       ResilienceManager resilience,
       Optional<byte[]> vrfSecret) {
-    // The schedule of the epoch the stored ledger is in: the storage guard moves the election on
-    // when it stores the block that ends an epoch.
-    java.util.function.LongToIntFunction leaderOf =
-        view -> validators.indexOf(state.leaderNow(view).id()).orElseThrow();
+    // The election's voters and schedule of the epoch the stored ledger is in: the storage guard
+    // moves the election on when it stores the block that ends an epoch.
     PbftVerticle consensus =
         new PbftVerticle(
             config.nodeId(),
             key,
-            validators,
-            leaderOf,
-            config.consensus().quorums(),
+            config.consensus()::quorumsFor,
             PbftVerticle.Settings.defaults()
                 .tuned(
                     config.consensus().commitGraceMs(),
@@ -218,15 +202,21 @@ public final class NodeVerticle extends VerticleBase {
     return KeyFile.readValidatorKeys(config.keyFile()).vrf().map(vrf -> vrf.secretKey());
   }
 
-  /** Every validator's node id: from the genesis, or only this node without one. */
-  private static List<String> validatorIds(NodeConfig config, Optional<ElectionState> election) {
-    return election
-        .map(
-            state ->
-                state.current().validators().members().stream()
-                    .map(io.swarmcore.election.core.Validator::id)
-                    .toList())
-        .orElse(List.of(config.nodeId()));
+  /**
+   * Every current validator's node id, read at each call (the set may change at an epoch's end):
+   * from the election, or only this node without a genesis.
+   */
+  private static java.util.function.Supplier<List<String>> validatorIds(
+      NodeConfig config, Optional<ElectionState> election) {
+    if (election.isEmpty()) {
+      List<String> alone = List.of(config.nodeId());
+      return () -> alone;
+    }
+    ElectionState state = election.get();
+    return () ->
+        state.current().validators().members().stream()
+            .map(io.swarmcore.election.core.Validator::id)
+            .toList();
   }
 
   private static JsonObject peersJson(java.util.List<PeerDirectory.Peer> up) {

@@ -104,11 +104,15 @@ final class BlockSync {
 
   /**
    * Fetches and stores every block from {@code from} (the next height this node lacks) up to the
-   * highest tip a peer reports; one run at a time (a call during a run joins it).
+   * trusted tip peers report, but not beyond {@code limit}; one run at a time (a call during a run
+   * joins it).
    *
+   * @param limit the height not to fetch from in this run: the end of the epoch whose voters the
+   *     certificates are checked with (the next epoch's voters are known once its last block is
+   *     stored)
    * @return the height reached (the new number of stored blocks, as far as this run went)
    */
-  Future<Long> catchUp(long from) {
+  Future<Long> catchUp(long from, long limit) {
     if (running != null) {
       return running;
     }
@@ -116,7 +120,7 @@ final class BlockSync {
         peerTips()
             .compose(
                 tips -> {
-                  long target = trustedTip(tips);
+                  long target = Math.min(trustedTip(tips), limit);
                   if (target <= from) {
                     return Future.succeededFuture(from);
                   }

@@ -45,7 +45,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.LongToIntFunction;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,15 +120,26 @@ public final class PbftVerticle extends VerticleBase {
 
   private final String selfId;
   private final SigningKey key;
-  private final ValidatorKeys validators;
-  private final LongToIntFunction leaderOf;
-  private final Quorums quorums;
+  private final IntFunction<Quorums> quorumsFor;
   private final Settings settings;
   private final ResilienceManager resilience;
   private final EpochRules epochs;
 
+  // The voters consensus runs with (docs/CONSENSUS-NODE.md, validator-set changes), replaced where
+  // the election's set changes; self is -1 and the replica null while this node is not one of
+  // them (it observes: follows the chain, votes on nothing).
+  private ValidatorKeys validators;
+  private Quorums quorums;
+  private long votersSince;
+  private int self = -1;
   private ConsensusWire wire;
   private Replica<NodeBlock, SignedEnvelope> replica;
+  private boolean switching;
+  // Envelopes that may only make sense to the next voters (unknown signers, votes for heights of
+  // the next epoch): decoded again once the stored ledger enters it. Bounded.
+  private final List<SignedEnvelope> early = new ArrayList<>();
+  private Future<Long> catching;
+  private ByteString storedTip;
   private LedgerRoots roots;
   private WorkerExecutor verifiers;
   private long timer = -1;
@@ -144,8 +155,11 @@ public final class PbftVerticle extends VerticleBase {
   private final java.util.concurrent.atomic.AtomicLong overloaded =
       new java.util.concurrent.atomic.AtomicLong();
   private int heldCount;
-  private final java.util.Map<ByteString, List<ConsensusWire.Inbound>> held =
-      new java.util.HashMap<>();
+  private final java.util.Map<ByteString, List<Held>> held = new java.util.HashMap<>();
+
+  /** A proposal waiting for its parent or its epoch, with the envelope it came in. */
+  private record Held(ConsensusWire.Inbound call, SignedEnvelope envelope) {}
+
   private Future<?> storing = Future.succeededFuture();
   // Final blocks waiting for the append in progress: stored together next (group commit).
   private List<ReplicaOutput.Finalize<NodeBlock, SignedEnvelope>> pendingFinals = new ArrayList<>();
@@ -155,7 +169,6 @@ public final class PbftVerticle extends VerticleBase {
   private final java.util.TreeMap<Long, List<ByteString>> ownProposals = new java.util.TreeMap<>();
   private BlockSync sync;
   private SnapshotSync snapshots;
-  private boolean snapshotting;
   private Checkpoints<SignedEnvelope> checkpoints;
   private long installedView;
   private long epochAtLastStore;
@@ -180,12 +193,14 @@ public final class PbftVerticle extends VerticleBase {
   private volatile long height;
   private volatile long view;
 
+  /**
+   * @param quorumsFor the quorums of n voters (the election's set decides n, epoch by epoch)
+   * @param epochs the election: epochs, voters and leaders
+   */
   public PbftVerticle(
       String selfId,
       SigningKey key,
-      ValidatorKeys validators,
-      LongToIntFunction leaderOf,
-      Quorums quorums,
+      IntFunction<Quorums> quorumsFor,
       Settings settings,
       ResilienceManager resilience,
       EpochRules epochs) {
@@ -193,9 +208,7 @@ public final class PbftVerticle extends VerticleBase {
     this.selfId = selfId;
     this.resilience = resilience;
     this.key = key;
-    this.validators = validators;
-    this.leaderOf = leaderOf;
-    this.quorums = quorums;
+    this.quorumsFor = quorumsFor;
     this.settings = settings;
   }
 
@@ -235,13 +248,37 @@ public final class PbftVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    int self =
-        validators
-            .indexOf(selfId)
-            .orElseThrow(() -> new IllegalStateException(selfId + " is not a validator"));
-    wire = new ConsensusWire(validators, selfId, key);
     verifiers =
         vertx.createSharedWorkerExecutor("swarm-pbft-verify-" + selfId, settings.verifyThreads());
+    EpochRules.Voters voters = epochs.voters();
+    adoptVoters(voters);
+    Future<JsonObject> tip =
+        vertx
+            .eventBus()
+            .<JsonObject>request(StorageVerticle.address(selfId, "frontier"), new JsonObject())
+            .map(reply -> reply.body());
+    Future<JsonObject> saved =
+        vertx
+            .eventBus()
+            .<JsonObject>request(
+                StorageVerticle.address(selfId, "consensus-state"), new JsonObject())
+            .map(reply -> reply.body());
+    Future<Optional<NodeBlock>> below = blockBelow(voters.since());
+    return Future.all(tip, saved, below)
+        .compose(all -> startReplica(tip.result(), saved.result(), below.result()))
+        .compose(ignored -> register());
+  }
+
+  /**
+   * Takes {@code voters} as the set consensus runs with: their quorums, the wire that checks their
+   * signatures, and catch-up from them.
+   */
+  private void adoptVoters(EpochRules.Voters voters) {
+    validators = voters.keys();
+    votersSince = voters.since();
+    quorums = quorumsFor.apply(validators.size());
+    self = validators.indexOf(selfId).orElse(-1);
+    wire = new ConsensusWire(validators, selfId, key);
     List<String> peers = new ArrayList<>();
     java.util.Map<String, io.swarmcore.crypto.PublicKey> keys = new java.util.HashMap<>();
     for (int i = 0; i < validators.size(); i++) {
@@ -264,45 +301,97 @@ public final class PbftVerticle extends VerticleBase {
             settings.syncVerifiesEverySignature(),
             quorums.faulty(),
             this::storeSynced);
-    Future<JsonObject> tip =
-        vertx
-            .eventBus()
-            .<JsonObject>request(StorageVerticle.address(selfId, "frontier"), new JsonObject())
-            .map(reply -> reply.body());
-    Future<JsonObject> saved =
-        vertx
-            .eventBus()
-            .<JsonObject>request(
-                StorageVerticle.address(selfId, "consensus-state"), new JsonObject())
-            .map(reply -> reply.body());
-    return Future.all(tip, saved)
-        .compose(both -> startReplica(self, tip.result(), saved.result()))
-        .compose(ignored -> register(self));
+  }
+
+  /** The block below the height the voters hold since: their genesis (none: the chain's). */
+  private Future<Optional<NodeBlock>> blockBelow(long since) {
+    if (since == 0) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return vertx
+        .eventBus()
+        .<FinalizedBlock>request(
+            StorageVerticle.address(selfId, "block"), new JsonObject().put("height", since - 1))
+        .map(reply -> Optional.of(NodeBlock.of(reply.body().getBlock())));
+  }
+
+  /**
+   * The checkpoint the voters start from, proof-free: the chain's genesis, or the block that ended
+   * the previous voters' last epoch (every voter holds it in its own ledger before it starts).
+   */
+  private static Checkpoints.Stable<SignedEnvelope> genesisCheckpoint(Optional<NodeBlock> below) {
+    return below
+        .map(
+            block ->
+                new Checkpoints.Stable<SignedEnvelope>(block.height(), block.hash(), List.of()))
+        .orElseGet(
+            () ->
+                new Checkpoints.Stable<>(
+                    -1, ByteString.copyFrom(LedgerHashes.noParent()), List.of()));
+  }
+
+  private Replica<NodeBlock, SignedEnvelope> newReplica(
+      long startView,
+      long sequence,
+      ByteString digest,
+      Checkpoints.Stable<SignedEnvelope> genesis,
+      boolean restarted) {
+    return new Replica<>(
+        quorums,
+        self,
+        new Replica.Ports<>(
+            this::leaderIndex,
+            NodeBlock.FACTS,
+            new EnvelopeSigner(selfId, key, s -> Optional.empty()),
+            new EnvelopeVerifier(wire)),
+        checkpoints,
+        new ProgressTimer(settings.baseTimeoutMs(), settings.maxTimeoutMs()),
+        new Replica.Start(startView, sequence, digest),
+        settings.commitGraceMs(),
+        genesis,
+        restarted);
+  }
+
+  /**
+   * The index among the current voters of the validator that leads {@code view}. Between the store
+   * of an epoch's last block (which moves the election) and the switch to the next voters, the
+   * election may name a leader the current voters lack: a stand-in is named then (only liveness
+   * depends on the leader, and no height is left to decide in the ending epoch).
+   */
+  private int leaderIndex(long view) {
+    java.util.OptionalInt index = validators.indexOf(epochs.leaderOf(view));
+    return index.isPresent() ? index.getAsInt() : (int) Math.floorMod(view, validators.size());
+  }
+
+  private static long viewOf(NodeBlock block) {
+    return headerOf(block).getView();
   }
 
   /**
    * Starts the replica where the ledger and the saved consensus state stand: a node that saved a
    * state before was restarted, and proposes nothing in the view it restarts in (it may have
-   * proposed there before and no longer knows what).
+   * proposed there before and no longer knows what). A node that is not one of the voters starts no
+   * replica: it observes.
    */
-  private Future<Void> startReplica(int self, JsonObject tip, JsonObject saved) {
+  private Future<Void> startReplica(JsonObject tip, JsonObject saved, Optional<NodeBlock> below) {
     long size = tip.getLong("size");
     storedHeight = size;
     ByteString tipHash =
         size == 0
             ? ByteString.copyFrom(LedgerHashes.noParent())
             : ByteString.copyFrom(HEX.parseHex(tip.getString("tipHash")));
+    storedTip = tipHash;
     roots = ledgerRoots(tip, tipHash);
-    Checkpoints.Stable<SignedEnvelope> genesis =
-        new Checkpoints.Stable<>(-1, ByteString.copyFrom(LedgerHashes.noParent()), List.of());
+    Checkpoints.Stable<SignedEnvelope> genesis = genesisCheckpoint(below);
     Checkpoints.Stable<SignedEnvelope> stable = genesis;
-    long startView = 0;
+    long startView = below.map(PbftVerticle::viewOf).orElse(0L);
     boolean restarted = saved.containsKey("state");
     if (restarted) {
       try {
         ConsensusState state = ConsensusState.parseFrom(saved.getBinary("state"));
-        startView = state.getView();
-        if (state.getStableSequence() >= 0) {
+        startView = Math.max(startView, state.getView());
+        // A checkpoint of earlier voters (at or below their last block) is not this set's.
+        if (state.getStableSequence() > genesis.sequence()) {
           stable =
               new Checkpoints.Stable<>(
                   state.getStableSequence(),
@@ -317,33 +406,28 @@ public final class PbftVerticle extends VerticleBase {
     installedView = startView;
     checkpoints =
         new Checkpoints<>(quorums, settings.checkpointInterval(), settings.window(), stable);
-    replica =
-        new Replica<>(
-            quorums,
-            self,
-            new Replica.Ports<>(
-                view -> leaderOf.applyAsInt(view),
-                NodeBlock.FACTS,
-                new EnvelopeSigner(selfId, key, s -> Optional.empty()),
-                new EnvelopeVerifier(wire)),
-            checkpoints,
-            new ProgressTimer(settings.baseTimeoutMs(), settings.maxTimeoutMs()),
-            new Replica.Start(startView, size - 1, tipHash),
-            settings.commitGraceMs(),
-            genesis,
-            restarted);
+    replica = self < 0 ? null : newReplica(startView, size - 1, tipHash, genesis, restarted);
     height = size;
     epochAtLastStore = epochs.currentEpoch();
     view = startView;
-    LOG.info(
-        "node {} consensus {} at height {}, view {}, stable checkpoint {}, as validator {} of {}",
-        selfId,
-        restarted ? "restarts" : "starts",
-        size,
-        startView,
-        stable.sequence(),
-        self,
-        validators.size());
+    if (replica == null) {
+      LOG.info(
+          "node {} is not one of the {} validators of epoch {}: it observes from height {}",
+          selfId,
+          validators.size(),
+          epochAtLastStore,
+          size);
+    } else {
+      LOG.info(
+          "node {} consensus {} at height {}, view {}, stable checkpoint {}, as validator {} of {}",
+          selfId,
+          restarted ? "restarts" : "starts",
+          size,
+          startView,
+          stable.sequence(),
+          self,
+          validators.size());
+    }
     // Saved before the first message goes out: from now on a restart is known as one.
     return saveState();
   }
@@ -356,7 +440,7 @@ public final class PbftVerticle extends VerticleBase {
     return new LedgerRoots(tipHash, size - 1, MerkleFrontier.of(size, subtrees), settings.window());
   }
 
-  private Future<?> register(int self) {
+  private Future<?> register() {
     var inbox =
         vertx
             .eventBus()
@@ -387,7 +471,8 @@ public final class PbftVerticle extends VerticleBase {
         vertx.setPeriodic(
             lagAfter,
             id -> {
-              if (workPending && now() - lastProgressMs >= lagAfter) {
+              // An observer follows the chain on this timer: it hears of no proposals.
+              if (replica == null || workPending && now() - lastProgressMs >= lagAfter) {
                 catchUp();
               }
             });
@@ -413,7 +498,18 @@ public final class PbftVerticle extends VerticleBase {
    * not queued without end); hands the call to the replica after.
    */
   private void inbound(SignedEnvelope envelope) {
+    inbound(envelope, false);
+  }
+
+  /**
+   * @param retried whether the envelope was held for the next voters before: it is not held again
+   */
+  private void inbound(SignedEnvelope envelope, boolean retried) {
     if (halted) {
+      return;
+    }
+    if (replica == null || switching) {
+      holdEarly(envelope, retried);
       return;
     }
     if (verifying >= MAX_VERIFYING) {
@@ -421,13 +517,19 @@ public final class PbftVerticle extends VerticleBase {
       return;
     }
     verifying++;
+    ConsensusWire decoding = wire;
     verifiers
-        .executeBlocking(() -> wire.decode(envelope), false)
+        .executeBlocking(() -> decoding.decode(envelope), false)
         .onComplete(done -> verifying--)
         .onSuccess(
             call -> {
-              if (call.type() == MessageType.MESSAGE_TYPE_PRE_PREPARE) {
-                checkedProposal(call.blocks().get(0), call);
+              if (decoding != wire || replica == null) {
+                inbound(envelope, retried); // the voters changed meanwhile: their numbering too
+              } else if (call.type() == MessageType.MESSAGE_TYPE_PRE_PREPARE) {
+                checkedProposal(new Held(call, envelope));
+              } else if (call.sequence() > epochs.lastHeightOf(epochs.currentEpoch())) {
+                // A vote of the next epoch, whose voters may differ: it waits for them.
+                holdEarly(envelope, retried);
               } else {
                 call.blocks().forEach(roots::saw);
                 input(call.call());
@@ -437,6 +539,12 @@ public final class PbftVerticle extends VerticleBase {
             })
         .onFailure(
             failure -> {
+              if (failure instanceof RejectedMessageException rejectedMessage
+                  && rejectedMessage.code() == io.swarmcore.codecs.RejectCode.UNKNOWN_SIGNER) {
+                // Perhaps a voter of the next epoch, which this node has not reached yet.
+                holdEarly(envelope, retried);
+                return;
+              }
               rejected.incrementAndGet();
               if (!(failure instanceof RejectedMessageException)) {
                 LOG.warn(
@@ -447,11 +555,33 @@ public final class PbftVerticle extends VerticleBase {
             });
   }
 
+  /** Keeps an envelope for the next voters, if it was not kept before and there is room. */
+  private void holdEarly(SignedEnvelope envelope, boolean retried) {
+    if (!retried && early.size() < 4 * settings.window()) {
+      early.add(envelope);
+    } else {
+      rejected.incrementAndGet();
+    }
+  }
+
+  /** Decodes the envelopes kept for the next voters again, now that the ledger entered an epoch. */
+  private void releaseEarly() {
+    List<SignedEnvelope> again = new ArrayList<>(early);
+    early.clear();
+    again.forEach(envelope -> inbound(envelope, true));
+  }
+
   /**
    * A proposal counts only if its block is valid where it stands (docs/CONSENSUS-NODE.md); one
    * whose parent is not known yet waits for it (bounded), since its ledger root cannot be checked.
    */
-  private void checkedProposal(NodeBlock block, ConsensusWire.Inbound call) {
+  private void checkedProposal(Held proposal) {
+    if (replica == null || switching) {
+      holdEarly(proposal.envelope(), false);
+      return;
+    }
+    ConsensusWire.Inbound call = proposal.call();
+    NodeBlock block = call.blocks().get(0);
     Optional<ByteString> expectedRoot = roots.rootAfter(block.parentHash());
     BlockHeader header = headerOf(block);
     long proposalView = header.getView();
@@ -471,14 +601,14 @@ public final class PbftVerticle extends VerticleBase {
           epochs.epochOf(block.height()) == epochs.currentEpoch() + 1
               && epochs.epochOf(block.height() - settings.pipelineDepth() - 1)
                   <= epochs.currentEpoch();
-      hold(call, nextEpochStart && heldFrom(call.sender()) <= settings.pipelineDepth());
+      hold(proposal, nextEpochStart && heldFrom(call.sender()) <= settings.pipelineDepth());
       return;
     }
-    boolean fromLeader = leaderOf.applyAsInt(proposalView) == call.sender();
+    boolean fromLeader = leaderIndex(proposalView) == call.sender();
     if (expectedRoot.isEmpty()) {
       // Only a proposal its view's leader could have made, for this view or the next, may wait:
       // anything else would let one validator fill the bounded space.
-      hold(call, fromLeader);
+      hold(proposal, fromLeader);
       return;
     }
     if (!fromLeader) {
@@ -494,6 +624,7 @@ public final class PbftVerticle extends VerticleBase {
       LOG.debug("proposal {} refused: {}", block.height(), problem);
       return;
     }
+    Replica<NodeBlock, SignedEnvelope> judging = replica;
     // A transaction already final far below would make storage refuse the block once final: a
     // leader could stop every honest node that way. Refuse the proposal instead.
     knownFinal(block.transactionHashes())
@@ -507,6 +638,10 @@ public final class PbftVerticle extends VerticleBase {
                     known.failed()
                         ? "the ledger could not be asked: " + known.cause()
                         : "a transaction already final");
+                return;
+              }
+              if (judging != replica) {
+                inbound(proposal.envelope(), true); // the voters changed meanwhile
                 return;
               }
               roots.saw(block);
@@ -534,9 +669,9 @@ public final class PbftVerticle extends VerticleBase {
 
   private int heldFrom(int sender) {
     int count = 0;
-    for (List<ConsensusWire.Inbound> waiting : held.values()) {
-      for (ConsensusWire.Inbound call : waiting) {
-        if (call.sender() == sender) {
+    for (List<Held> waiting : held.values()) {
+      for (Held proposal : waiting) {
+        if (proposal.call().sender() == sender) {
           count++;
         }
       }
@@ -545,9 +680,10 @@ public final class PbftVerticle extends VerticleBase {
   }
 
   /** Keeps a proposal until its parent (or its epoch) arrives, if allowed and there is room. */
-  private void hold(ConsensusWire.Inbound call, boolean allowed) {
+  private void hold(Held proposal, boolean allowed) {
     if (allowed && heldCount < settings.window()) {
-      held.computeIfAbsent(call.blocks().get(0).parentHash(), p -> new ArrayList<>()).add(call);
+      held.computeIfAbsent(proposal.call().blocks().get(0).parentHash(), p -> new ArrayList<>())
+          .add(proposal);
       heldCount++;
     } else {
       rejected.incrementAndGet();
@@ -555,7 +691,7 @@ public final class PbftVerticle extends VerticleBase {
   }
 
   /** Forgets the held proposals {@code unwanted} picks. */
-  private void dropHeld(java.util.function.Predicate<ConsensusWire.Inbound> unwanted) {
+  private void dropHeld(java.util.function.Predicate<Held> unwanted) {
     heldCount = 0;
     held.values()
         .forEach(
@@ -564,6 +700,15 @@ public final class PbftVerticle extends VerticleBase {
               heldCount += waiting.size();
             });
     held.values().removeIf(List::isEmpty);
+  }
+
+  /** Takes every held proposal out, in no particular order. */
+  private List<Held> takeHeld() {
+    List<Held> waiting = new ArrayList<>();
+    held.values().forEach(waiting::addAll);
+    held.clear();
+    heldCount = 0;
+    return waiting;
   }
 
   private static BlockHeader headerOf(NodeBlock block) {
@@ -575,10 +720,10 @@ public final class PbftVerticle extends VerticleBase {
   }
 
   private void releaseChildren(ByteString parent) {
-    List<ConsensusWire.Inbound> children = held.remove(parent);
+    List<Held> children = held.remove(parent);
     if (children != null) {
       heldCount -= children.size();
-      children.forEach(child -> checkedProposal(child.blocks().get(0), child));
+      children.forEach(this::checkedProposal);
     }
   }
 
@@ -588,7 +733,11 @@ public final class PbftVerticle extends VerticleBase {
    */
   static String blockProblem(
       NodeBlock block, ByteString expectedRoot, java.util.Set<ByteString> onTheChainBelow) {
-    return blockProblem(block, expectedRoot, onTheChainBelow, EpochRules.NONE);
+    return blockProblem(
+        block,
+        expectedRoot,
+        onTheChainBelow,
+        EpochRules.endless(new ValidatorKeys(List.of()), view -> ""));
   }
 
   static String blockProblem(
@@ -632,7 +781,7 @@ public final class PbftVerticle extends VerticleBase {
       java.util.function.Function<
               Replica<NodeBlock, SignedEnvelope>, List<ReplicaOutput<NodeBlock, SignedEnvelope>>>
           call) {
-    if (halted) {
+    if (halted || replica == null) {
       return;
     }
     step(replica.onTick(now()));
@@ -640,7 +789,7 @@ public final class PbftVerticle extends VerticleBase {
   }
 
   private void step(List<ReplicaOutput<NodeBlock, SignedEnvelope>> outputs) {
-    if (halted) {
+    if (halted || replica == null) {
       return;
     }
     if (replica.deliveredSequence() + 1 != height) {
@@ -664,7 +813,7 @@ public final class PbftVerticle extends VerticleBase {
       } else if (output instanceof ReplicaOutput.ViewInstalled<NodeBlock, SignedEnvelope> v) {
         // The old views' proposals are refused now anyway; those of the new view stay: its
         // leader's proposals may arrive before the NEW-VIEW that installs it here.
-        dropHeld(call -> headerOf(call.blocks().get(0)).getView() < v.view());
+        dropHeld(proposal -> headerOf(proposal.call().blocks().get(0)).getView() < v.view());
         returnOwnProposals();
         installedView = v.view();
         saveState();
@@ -715,24 +864,25 @@ public final class PbftVerticle extends VerticleBase {
   }
 
   /**
-   * After storing up to {@code last}: if the epoch moved, consensus goes on only with the same
-   * validators (a changed set needs a new replica, not built yet: stop and say so), and proposals
-   * of the new epoch that waited for this block are judged now.
+   * After storing up to {@code last}: if the epoch moved, consensus goes on with its voters. Where
+   * they change, a new replica starts (see {@link #switchVoters}); otherwise proposals of the new
+   * epoch that waited for this block are judged now.
    */
   private void afterEpochBoundary(NodeBlock last) {
     if (epochs.currentEpoch() == epochAtLastStore) {
       return;
     }
     epochAtLastStore = epochs.currentEpoch();
-    if (!epochs.validatorsUnchanged()) {
-      halted = true;
-      vertx.cancelTimer(timer);
-      LOG.error(
-          "node {}: epoch {} starts with another validator set; consensus cannot change its"
-              + " validators yet (docs/CONSENSUS-NODE.md) and stops at height {}",
+    EpochRules.Voters voters = epochs.voters();
+    if (voters.since() != votersSince) {
+      switching = true;
+      LOG.info(
+          "node {} entered epoch {} at height {}: its validators change to {}",
           selfId,
           epochAtLastStore,
-          last.height() + 1);
+          last.height() + 1,
+          idsOf(voters.keys()));
+      vertx.runOnContext(ignored -> switchVoters(voters));
       return;
     }
     LOG.info("node {} entered epoch {} at height {}", selfId, epochAtLastStore, last.height() + 1);
@@ -740,15 +890,82 @@ public final class PbftVerticle extends VerticleBase {
         ignored -> {
           // Every proposal held for the new epoch is judged again, whatever parent it names.
           // Held proposals at heights the ledger holds can never be needed.
-          dropHeld(call -> call.blocks().get(0).height() < storedHeight);
-          List<ConsensusWire.Inbound> waiting = new ArrayList<>();
-          held.values().forEach(waiting::addAll);
-          held.clear();
-          heldCount = 0;
-          waiting.forEach(call -> checkedProposal(call.blocks().get(0), call));
+          dropHeld(proposal -> proposal.call().blocks().get(0).height() < storedHeight);
+          takeHeld().forEach(this::checkedProposal);
+          releaseEarly();
           // A view change under way may now be this node's to lead.
           input(Replica::onLeadersChanged);
         });
+  }
+
+  /**
+   * Starts consensus with new voters, from the ledger's tip: a replica (if this node is one of
+   * them) whose proof-free genesis checkpoint is the block that ended the previous voters' epoch,
+   * in the view the old replica was in (views go on across epochs; the boundary block's view for a
+   * node that observed). Proposals and votes held meanwhile are decoded again with the new voters'
+   * keys and numbering. The old replica's votes die with it: heights belong to one epoch, and every
+   * height of the old one is final here.
+   */
+  private void switchVoters(EpochRules.Voters voters) {
+    blockBelow(voters.since())
+        .onFailure(
+            failure -> {
+              halted = true;
+              vertx.cancelTimer(timer);
+              LOG.error(
+                  "node {} could not read block {}, where its new validators start, and stops"
+                      + " consensus: {}",
+                  selfId,
+                  voters.since() - 1,
+                  failure.getMessage());
+            })
+        .onSuccess(
+            below -> {
+              vertx.cancelTimer(timer);
+              returnOwnProposals();
+              Checkpoints.Stable<SignedEnvelope> genesis = genesisCheckpoint(below);
+              long startView =
+                  Math.max(
+                      replica != null ? replica.view() : view,
+                      below.map(PbftVerticle::viewOf).orElse(0L));
+              List<SignedEnvelope> again = new ArrayList<>();
+              takeHeld().forEach(proposal -> again.add(proposal.envelope()));
+              again.addAll(early);
+              early.clear();
+              adoptVoters(voters);
+              checkpoints =
+                  new Checkpoints<>(
+                      quorums, settings.checkpointInterval(), settings.window(), genesis);
+              replica =
+                  self < 0
+                      ? null
+                      : newReplica(startView, storedHeight - 1, storedTip, genesis, false);
+              installedView = startView;
+              view = startView;
+              switching = false;
+              LOG.info(
+                  "node {} runs consensus from height {} with {} validators {} (f={}), {}",
+                  selfId,
+                  storedHeight,
+                  validators.size(),
+                  idsOf(validators),
+                  quorums.faulty(),
+                  replica == null ? "as an observer" : "as validator " + self);
+              saveState();
+              again.forEach(envelope -> inbound(envelope, true));
+              if (replica != null) {
+                step(replica.onTick(now()));
+              }
+              catchUp();
+            });
+  }
+
+  private static List<String> idsOf(ValidatorKeys keys) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < keys.size(); i++) {
+      ids.add(keys.idOf(i));
+    }
+    return ids;
   }
 
   /** Runs storage work after the work queued before it, whatever its outcome. */
@@ -796,6 +1013,10 @@ public final class PbftVerticle extends VerticleBase {
             stored -> {
               NodeBlock last = blocks.get(blocks.size() - 1);
               storedHeight = last.height() + 1;
+              storedTip = last.hash();
+              if (replica == null) {
+                height = storedHeight; // an observer's height is its ledger's
+              }
               ownProposals.headMap(storedHeight).clear();
               afterEpochBoundary(last);
               List<ByteString> transactions = new ArrayList<>();
@@ -836,9 +1057,13 @@ public final class PbftVerticle extends VerticleBase {
         .otherwiseEmpty();
   }
 
-  /** Fetches what peers have finalized beyond this node's ledger; one run at a time. */
+  /**
+   * Fetches what peers have finalized beyond this node's ledger, one epoch at a time (the next
+   * epoch's voters, who certify its blocks, are known once this one's last block is stored); one
+   * run at a time, and none while the voters change.
+   */
   private void catchUp() {
-    if (halted || sync.isRunning() || snapshotting) {
+    if (halted || switching || catching != null) {
       return;
     }
     long from = storedHeight;
@@ -846,17 +1071,33 @@ public final class PbftVerticle extends VerticleBase {
         from == 0 && settings.snapshotSyncMinBlocks() > 0
             ? snapshotFirst()
             : Future.succeededFuture(from);
-    start
-        .compose(reached -> halted ? Future.succeededFuture(reached) : sync.catchUp(reached))
+    catching =
+        start.compose(
+            reached ->
+                halted || switching
+                    ? Future.succeededFuture(reached)
+                    : sync.catchUp(reached, endOfCurrentEpoch()));
+    catching
+        .onComplete(done -> catching = null)
         .onSuccess(
             reached -> {
               if (reached > from) {
                 LOG.info("node {} caught up to height {}", selfId, reached);
-                askStableCheckpoints();
+                if (replica != null) {
+                  askStableCheckpoints();
+                }
+                // More may be there: the run stopped at an epoch's end, or peers moved on.
+                vertx.runOnContext(again -> catchUp());
               }
             })
         .onFailure(
             failure -> LOG.warn("node {} catch-up stopped: {}", selfId, failure.getMessage()));
+  }
+
+  /** The height after the current epoch's last block (no end: the largest height). */
+  private long endOfCurrentEpoch() {
+    long last = epochs.lastHeightOf(epochs.currentEpoch());
+    return last == Long.MAX_VALUE ? last : last + 1;
   }
 
   /**
@@ -865,7 +1106,6 @@ public final class PbftVerticle extends VerticleBase {
    * snapshot leaves the ledger empty, and block catch-up does it all).
    */
   private Future<Long> snapshotFirst() {
-    snapshotting = true;
     return sync.peerTips()
         .compose(
             tips -> {
@@ -885,8 +1125,7 @@ public final class PbftVerticle extends VerticleBase {
                               .install(tips, settings.snapshotSyncMinBlocks())
                               .transform(outcome -> adoptStoredLedger()))
                   .map(ignored -> storedHeight);
-            })
-        .onComplete(done -> snapshotting = false);
+            });
   }
 
   /**
@@ -921,6 +1160,7 @@ public final class PbftVerticle extends VerticleBase {
     }
     long gained = size - storedHeight;
     storedHeight = size;
+    storedTip = last.hash();
     roots = ledgerRoots(frontier, last.hash());
     syncedBlocks.addAndGet(gained);
     snapshotBlocks.addAndGet(gained);
@@ -1090,6 +1330,9 @@ public final class PbftVerticle extends VerticleBase {
 
   /** As leader with room in the window, takes a batch from the mempool and proposes it. */
   private void propose() {
+    if (replica == null || switching) {
+      return;
+    }
     Optional<Long> sequence = replica.nextProposalSequence();
     Optional<ByteString> parent = replica.proposalParent();
     if (proposing || sequence.isEmpty() || parent.isEmpty()) {
@@ -1150,6 +1393,8 @@ public final class PbftVerticle extends VerticleBase {
                       known -> {
                         proposing = false;
                         if (known.failed()
+                            || replica == null
+                            || switching
                             || !replica.nextProposalSequence().equals(sequence)
                             || !replica.proposalParent().equals(parent)) {
                           // The view or the chain moved meanwhile: give them back.
@@ -1229,17 +1474,19 @@ public final class PbftVerticle extends VerticleBase {
   private void status(Message<Object> message) {
     message.reply(
         new JsonObject()
-            .put("view", replica.view())
-            .put("leader", validators.idOf(leaderOf.applyAsInt(replica.view())))
-            .put("changingView", replica.isChangingView())
-            .put("height", replica.deliveredSequence() + 1)
+            .put("view", view)
+            .put("leader", validators.idOf(leaderIndex(view)))
+            .put("changingView", replica != null && replica.isChangingView())
+            .put("height", height)
+            .put("validator", replica != null)
+            .put("validators", new JsonArray(idsOf(validators)))
             .put("finalized", finalizedBlocks.get())
             .put("fastPath", fastBlocks.get())
             .put("rejected", rejected.get())
             .put("overloaded", overloaded.get())
             .put("synced", syncedBlocks.get())
             .put("fromSnapshot", snapshotBlocks.get())
-            .put("catchingUp", sync.isRunning() || snapshotting)
+            .put("catchingUp", catching != null)
             .put("halted", halted));
   }
 }

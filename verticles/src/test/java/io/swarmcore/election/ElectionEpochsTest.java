@@ -61,13 +61,16 @@ class ElectionEpochsTest {
   }
 
   @Test
-  void theStoredLedgerMovesTheEpochAndAChangedValidatorSetIsNoticed() {
+  void theStoredLedgerMovesTheEpochAndTheVotersChangeWhereTheSetDoes() {
     for (long height = 0; height < 5; height++) {
       store(height, List.of());
     }
     assertThat(epochs.currentEpoch()).isEqualTo(1);
     assertThat(epochs.epochOf(5)).isEqualTo(1);
-    assertThat(epochs.validatorsUnchanged()).isTrue();
+    assertThat(epochs.lastHeightOf(1)).isEqualTo(9);
+    int genesisSize = fixture.parameters.genesisValidators().size();
+    assertThat(epochs.voters().since()).isZero();
+    assertThat(epochs.voters().keys().size()).isEqualTo(genesisSize);
 
     Validator newcomer = fixture.newValidator("node-9", 50, VrfSuite.P256_SHA256_TAI);
     store(
@@ -79,7 +82,18 @@ class ElectionEpochsTest {
     }
 
     assertThat(epochs.currentEpoch()).isEqualTo(2);
-    assertThat(epochs.validatorsUnchanged()).isFalse();
+    assertThat(epochs.voters().since()).isEqualTo(10);
+    assertThat(epochs.voters().keys().size()).isEqualTo(genesisSize + 1);
+    assertThat(epochs.voters().keys().indexOf("node-9")).isPresent();
+    assertThat(epochs.voters().keys().keyOf(epochs.voters().keys().indexOf("node-9").getAsInt()))
+        .isEqualTo(newcomer.votingKey());
+    assertThat(epochs.voters().keys().indexOf(epochs.leaderOf(7))).isPresent();
+    for (long height = 10; height < 15; height++) {
+      store(height, List.of());
+    }
+    // A new seed, the same voters: they hold since the change.
+    assertThat(epochs.currentEpoch()).isEqualTo(3);
+    assertThat(epochs.voters().since()).isEqualTo(10);
   }
 
   @Test

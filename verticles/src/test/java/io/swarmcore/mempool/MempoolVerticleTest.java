@@ -47,8 +47,8 @@ class MempoolVerticleTest {
     Codecs.register(vertx.eventBus());
     List<String> validators = List.of("a", "b");
     vertx
-        .deployVerticle(new MempoolVerticle(config("a", 3), validators))
-        .compose(id -> vertx.deployVerticle(new MempoolVerticle(config("b", 3), validators)))
+        .deployVerticle(new MempoolVerticle(config("a", 3), () -> validators))
+        .compose(id -> vertx.deployVerticle(new MempoolVerticle(config("b", 3), () -> validators)))
         .onComplete(test.succeedingThenComplete());
   }
 
@@ -153,7 +153,7 @@ class MempoolVerticleTest {
     List<String> pair = List.of("x", "y");
     // y is not running when x takes the transaction: x's first gossip of it reaches nobody.
     vertx
-        .deployVerticle(new MempoolVerticle(regossiping("x"), pair))
+        .deployVerticle(new MempoolVerticle(regossiping("x"), () -> pair))
         .compose(id -> submit(vertx, "x", json("frank", 1, new byte[] {1})))
         .compose(
             added -> {
@@ -161,7 +161,7 @@ class MempoolVerticleTest {
               vertx.setTimer(100, t -> later.complete()); // several gossip rounds go by
               return later.future();
             })
-        .compose(x -> vertx.deployVerticle(new MempoolVerticle(regossiping("y"), pair)))
+        .compose(x -> vertx.deployVerticle(new MempoolVerticle(regossiping("y"), () -> pair)))
         .compose(x -> untilSize(vertx, "y", 1))
         .onComplete(test.succeedingThenComplete());
   }

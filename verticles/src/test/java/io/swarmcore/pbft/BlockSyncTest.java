@@ -137,7 +137,8 @@ class BlockSyncTest {
             peer(vertx, "liar", BlockSyncTest::badSignature),
             peer(vertx, "good", b -> b),
             mute.completion())
-        .compose(x -> sync(vertx, List.of("liar", "mute", "good"), stored).catchUp(0))
+        .compose(
+            x -> sync(vertx, List.of("liar", "mute", "good"), stored).catchUp(0, Long.MAX_VALUE))
         .onComplete(
             test.succeeding(
                 reached ->
@@ -159,7 +160,10 @@ class BlockSyncTest {
                 StorageVerticle.address("boaster", "status"),
                 m -> m.reply(new JsonObject().put("size", Long.MAX_VALUE)));
     Future.all(peer(vertx, "good", b -> b), peer(vertx, "also-good", b -> b), boaster.completion())
-        .compose(x -> sync(vertx, List.of("boaster", "good", "also-good"), stored).catchUp(0))
+        .compose(
+            x ->
+                sync(vertx, List.of("boaster", "good", "also-good"), stored)
+                    .catchUp(0, Long.MAX_VALUE))
         .onComplete(
             test.succeeding(
                 reached ->
@@ -172,10 +176,30 @@ class BlockSyncTest {
   }
 
   @Test
+  void aRunStopsAtTheLimitTheCallerGives(Vertx vertx, VertxTestContext test) {
+    List<FinalizedBlock> stored = Collections.synchronizedList(new ArrayList<>());
+    long limit = BLOCKS / 2 + 1;
+    Future.all(peer(vertx, "good", b -> b), peer(vertx, "also-good", b -> b))
+        .compose(x -> sync(vertx, List.of("good", "also-good"), stored).catchUp(0, limit))
+        .onComplete(
+            test.succeeding(
+                reached ->
+                    test.verify(
+                        () -> {
+                          assertThat(reached)
+                              .as("the end of the epoch it may check")
+                              .isEqualTo(limit);
+                          assertThat(stored)
+                              .containsExactlyElementsOf(chain.subList(0, (int) limit));
+                          test.completeNow();
+                        })));
+  }
+
+  @Test
   void withOnlyLiarsTheCatchUpFailsAndSaysWhy(Vertx vertx, VertxTestContext test) {
     List<FinalizedBlock> stored = Collections.synchronizedList(new ArrayList<>());
     peer(vertx, "liar", BlockSyncTest::badSignature)
-        .compose(x -> sync(vertx, List.of("liar"), stored).catchUp(0))
+        .compose(x -> sync(vertx, List.of("liar"), stored).catchUp(0, Long.MAX_VALUE))
         .onComplete(
             test.failing(
                 failure ->

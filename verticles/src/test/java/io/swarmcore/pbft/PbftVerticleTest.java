@@ -93,7 +93,7 @@ class PbftVerticleTest {
       chain =
           chain
               .compose(x -> vertx.deployVerticle(new StorageVerticle(config, null, null)))
-              .compose(x -> vertx.deployVerticle(new MempoolVerticle(config, ids)))
+              .compose(x -> vertx.deployVerticle(new MempoolVerticle(config, () -> ids)))
               .compose(x -> deployConsensus(vertx, node))
               .map(
                   deployment -> {
@@ -114,12 +114,10 @@ class PbftVerticleTest {
         new PbftVerticle(
             "n" + index,
             signingKeys.get(index),
-            validators,
-            view -> (int) (view % NODES),
-            Quorums.of(NODES, 1),
+            n -> Quorums.of(n, 1),
             tunedForTest(),
             ResilienceManager.create(vertx, new SimpleMeterRegistry()),
-            EpochRules.NONE),
+            EpochRules.endless(validators, view -> validators.idOf((int) (view % NODES)))),
         new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
   }
 

@@ -17,6 +17,7 @@ public final class ElectionCore {
   private final ElectionParameters parameters;
   private EpochState current;
   private long nextHeight;
+  private long membershipStart;
   private final List<PendingChange> pending = new ArrayList<>();
 
   private record PendingChange(long height, int position, ValidatorChanges.Found found) {}
@@ -31,6 +32,7 @@ public final class ElectionCore {
     this.parameters = other.parameters;
     this.current = other.current;
     this.nextHeight = other.nextHeight;
+    this.membershipStart = other.membershipStart;
     this.pending.addAll(other.pending);
   }
 
@@ -50,6 +52,14 @@ public final class ElectionCore {
 
   public long nextHeight() {
     return nextHeight;
+  }
+
+  /**
+   * The first height of the epoch where the current voters (ids and voting keys) took over: 0 for
+   * the genesis set. Consensus starts a new replica there, from the block below as its genesis.
+   */
+  public long membershipStart() {
+    return membershipStart;
   }
 
   /**
@@ -106,13 +116,11 @@ public final class ElectionCore {
       }
     }
     pending.clear();
-    current =
-        new EpochState(
-            current.epoch() + 1,
-            header.getHeight() + 1,
-            nextSeed,
-            ValidatorSet.of(validators),
-            refused);
+    ValidatorSet next = ValidatorSet.of(validators);
+    if (!next.sameVoters(current.validators())) {
+      membershipStart = header.getHeight() + 1;
+    }
+    current = new EpochState(current.epoch() + 1, header.getHeight() + 1, nextSeed, next, refused);
     return Optional.of(current);
   }
 

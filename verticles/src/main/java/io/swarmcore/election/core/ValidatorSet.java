@@ -63,6 +63,24 @@ public final class ValidatorSet {
     return new ValidatorSet(sorted);
   }
 
+  /**
+   * Whether {@code other} has the same voters: the same ids with the same voting keys. Stakes may
+   * differ; consensus's quorums and signatures depend on the voters only.
+   */
+  public boolean sameVoters(ValidatorSet other) {
+    if (other.members.size() != members.size()) {
+      return false;
+    }
+    for (int i = 0; i < members.size(); i++) {
+      Validator mine = members.get(i);
+      Validator theirs = other.members.get(i);
+      if (!mine.id().equals(theirs.id()) || !mine.votingKey().equals(theirs.votingKey())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   public List<Validator> members() {
     return members;
   }

@@ -58,15 +58,20 @@ public final class ConsensusWire {
   public record Inbound(
       int sender,
       MessageType type,
+      long sequence,
       Function<Replica<NodeBlock, SignedEnvelope>, List<ReplicaOutput<NodeBlock, SignedEnvelope>>>
           call,
       List<NodeBlock> blocks) {
+    /** No sequence: the message is about views or a stable checkpoint, not one block's vote. */
+    public static final long NO_SEQUENCE = -1;
+
     Inbound(
         int sender,
         MessageType type,
+        long sequence,
         Function<Replica<NodeBlock, SignedEnvelope>, List<ReplicaOutput<NodeBlock, SignedEnvelope>>>
             call) {
-      this(sender, type, call, List.of());
+      this(sender, type, sequence, call, List.of());
     }
   }
 
@@ -86,33 +91,44 @@ public final class ConsensusWire {
         long sequence = nonNegative(m.getSequence(), "sequence");
         NodeBlock block = atHeight(NodeBlock.of(m.getBlock()), sequence);
         return new Inbound(
-            sender, type, r -> r.onPrePrepare(sender, view, sequence, block), List.of(block));
+            sender,
+            type,
+            sequence,
+            r -> r.onPrePrepare(sender, view, sequence, block),
+            List.of(block));
       }
       case MESSAGE_TYPE_PREPARE -> {
         Prepare m = canonical(parse(payload, Prepare.parser(), type), payload, type);
         long view = nonNegative(m.getView(), "view");
         long sequence = nonNegative(m.getSequence(), "sequence");
         ByteString hash = hash(m.getBlockHash(), "block_hash");
-        return new Inbound(sender, type, r -> r.onPrepare(sender, view, sequence, hash, envelope));
+        return new Inbound(
+            sender, type, sequence, r -> r.onPrepare(sender, view, sequence, hash, envelope));
       }
       case MESSAGE_TYPE_COMMIT -> {
         Commit m = canonical(parse(payload, Commit.parser(), type), payload, type);
         long view = nonNegative(m.getView(), "view");
         long sequence = nonNegative(m.getSequence(), "sequence");
         ByteString hash = hash(m.getBlockHash(), "block_hash");
-        return new Inbound(sender, type, r -> r.onCommit(sender, view, sequence, hash, envelope));
+        return new Inbound(
+            sender, type, sequence, r -> r.onCommit(sender, view, sequence, hash, envelope));
       }
       case MESSAGE_TYPE_CHECKPOINT -> {
         Checkpoint m = canonical(parse(payload, Checkpoint.parser(), type), payload, type);
         long sequence = nonNegative(m.getSequence(), "sequence");
         ByteString hash = hash(m.getBlockHash(), "block_hash");
-        return new Inbound(sender, type, r -> r.onCheckpoint(sender, sequence, hash, envelope));
+        return new Inbound(
+            sender, type, sequence, r -> r.onCheckpoint(sender, sequence, hash, envelope));
       }
       case MESSAGE_TYPE_VIEW_CHANGE -> {
         ViewChange.Signed<NodeBlock, SignedEnvelope> signed =
             new ViewChange.Signed<>(viewChange(envelope, sender), envelope);
         return new Inbound(
-            sender, type, r -> r.onViewChange(sender, signed), blocksOf(signed.message()));
+            sender,
+            type,
+            Inbound.NO_SEQUENCE,
+            r -> r.onViewChange(sender, signed),
+            blocksOf(signed.message()));
       }
       case MESSAGE_TYPE_NEW_VIEW -> {
         io.swarmcore.codecs.proto.NewView m =
@@ -128,7 +144,8 @@ public final class ConsensusWire {
             new NewView<>(nonNegative(m.getView(), "view"), used);
         List<NodeBlock> carried = new ArrayList<>();
         used.forEach(signed -> carried.addAll(blocksOf(signed.message())));
-        return new Inbound(sender, type, r -> r.onNewView(sender, newView), carried);
+        return new Inbound(
+            sender, type, Inbound.NO_SEQUENCE, r -> r.onNewView(sender, newView), carried);
       }
       case MESSAGE_TYPE_STABLE_CHECKPOINT -> {
         StableCheckpoint m = parse(payload, StableCheckpoint.parser(), type);
@@ -137,7 +154,8 @@ public final class ConsensusWire {
                 nonNegative(m.getSequence(), "sequence"),
                 hash(m.getBlockHash(), "block_hash"),
                 m.getProofList());
-        return new Inbound(sender, type, r -> r.onStableCheckpoint(sender, stable));
+        return new Inbound(
+            sender, type, Inbound.NO_SEQUENCE, r -> r.onStableCheckpoint(sender, stable));
       }
       default -> throw malformed("a " + type + " envelope is not a consensus message");
     }
