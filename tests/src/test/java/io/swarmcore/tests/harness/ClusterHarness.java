@@ -47,6 +47,10 @@ public final class ClusterHarness implements AutoCloseable {
   private final List<NodeHandle> nodes = new ArrayList<>();
   private final List<Process> processes = new ArrayList<>();
   private long epochLength = 1_000_000_000L;
+  // How many of the prepared nodes the genesis names as validators (all: -1); the others observe.
+  private int genesisValidators = -1;
+  private SigningKey governance;
+  private final java.util.Map<String, VrfKeyPair> vrfKeyPairs = new java.util.HashMap<>();
   private final java.util.Map<String, Process> current = new java.util.HashMap<>();
   private final java.util.Map<String, JsonObject> configs = new java.util.LinkedHashMap<>();
   private final java.util.Map<String, SigningKey> signingKeys = new java.util.HashMap<>();
@@ -80,6 +84,38 @@ public final class ClusterHarness implements AutoCloseable {
     ClusterHarness harness = new ClusterHarness(testName);
     harness.epochLength = epochLength;
     return harness.startAll(count, readyTimeout, true, true);
+  }
+
+  /**
+   * Like {@link #startValidatorJvms(String, int, Duration, long)}, with only the first {@code
+   * validators} of the {@code count} nodes in the genesis: the others run as observers until a
+   * governance change (signed with {@link #governanceKey()}) makes them validators.
+   */
+  public static ClusterHarness startValidatorJvms(
+      String testName, int count, int validators, Duration readyTimeout, long epochLength) {
+    ClusterHarness harness = new ClusterHarness(testName);
+    harness.epochLength = epochLength;
+    harness.genesisValidators = validators;
+    return harness.startAll(count, readyTimeout, true, true);
+  }
+
+  /** The governance key of the genesis: it signs validator changes. */
+  public SigningKey governanceKey() {
+    return governance;
+  }
+
+  /** A prepared node as a validator set entry (for a governance join), with {@code stake}. */
+  public io.swarmcore.codecs.proto.ValidatorEntry validatorEntry(String nodeId, long stake) {
+    VrfKeyPair vrf = vrfKeyPairs.get(nodeId);
+    return io.swarmcore.codecs.proto.ValidatorEntry.newBuilder()
+        .setId(nodeId)
+        .setVotingKey(
+            com.google.protobuf.ByteString.copyFrom(signingKeys.get(nodeId).publicKey().bytes()))
+        .setVrfSuite(vrf.suite().name())
+        .setVrfKey(com.google.protobuf.ByteString.copyFrom(vrf.publicKey()))
+        .setStake(stake)
+        .setAddress("")
+        .build();
   }
 
   /**
@@ -236,12 +272,17 @@ public final class ClusterHarness implements AutoCloseable {
     List<SigningKey> keys = new ArrayList<>();
     List<VrfKeyPair> vrfKeys = new ArrayList<>();
     JsonArray validators = new JsonArray();
+    int inGenesis = genesisValidators < 0 ? count : genesisValidators;
     for (int i = 0; i < count; i++) {
       SigningKey key = SigningKey.generate(random);
       VrfKeyPair vrf = VrfSuite.P256_SHA256_TAI.vrf().generate(random);
       keys.add(key);
       vrfKeys.add(vrf);
       signingKeys.put("node-" + (char) ('a' + i), key);
+      vrfKeyPairs.put("node-" + (char) ('a' + i), vrf);
+      if (i >= inGenesis) {
+        continue;
+      }
       validators.add(
           new JsonObject()
               .put("id", "node-" + (char) ('a' + i))
@@ -254,12 +295,13 @@ public final class ClusterHarness implements AutoCloseable {
     Path genesisFile = null;
     if (genesis) {
       genesisFile = workDir.resolve("genesis.json").toAbsolutePath();
+      governance = SigningKey.generate(random);
       JsonObject chain =
           new JsonObject()
               .put("seed", HexFormat.of().formatHex(randomBytes(32)))
               // Long epochs by default: most tests stay in the first one.
               .put("epochLength", epochLength)
-              .put("governanceKey", SigningKey.generate(random).publicKey().hex())
+              .put("governanceKey", governance.publicKey().hex())
               .put("validators", validators);
       try {
         Files.createDirectories(workDir);
@@ -278,7 +320,7 @@ public final class ClusterHarness implements AutoCloseable {
               keys.get(i),
               vrfKeys.get(i),
               genesisFile,
-              count);
+              inGenesis);
       configs.add(config);
       this.configs.put(config.getString("nodeId"), config);
     }

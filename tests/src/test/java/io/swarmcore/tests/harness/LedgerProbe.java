@@ -52,37 +52,43 @@ public final class LedgerProbe {
   public Set<String> submit(String client, int first, int count) {
     Set<String> hashes = new HashSet<>();
     for (int i = first; i < first + count; i++) {
-      JsonObject tx =
-          new JsonObject()
-              .put("clientId", client)
-              .put("nonce", i)
-              .put("payload", Base64.getEncoder().encodeToString((client + "-" + i).getBytes()));
-      JsonObject[] reply = new JsonObject[1];
-      Deadline.await(
-          "transaction " + i + " to be acknowledged",
-          STEP,
-          () -> {
-            try {
-              reply[0] =
-                  ClusterProbe.await(
-                      probe
-                          .vertx()
-                          .eventBus()
-                          .<JsonObject>request(
-                              "swarm.tx.submit", tx, new DeliveryOptions().setSendTimeout(3_000))
-                          .map(m -> m.body()),
-                      Duration.ofSeconds(5));
-              return true;
-            } catch (RuntimeException | AssertionError unanswered) {
-              return false;
-            }
-          });
-      if (!"pending".equals(reply[0].getString("status"))) {
-        throw new AssertionError("transaction " + i + " refused: " + reply[0].encode());
-      }
-      hashes.add(reply[0].getString("hash"));
+      hashes.add(submit(client, i, (client + "-" + i).getBytes()));
     }
     return hashes;
+  }
+
+  /** Submits one transaction as {@link #submit(String, int, int)} does; returns its hash. */
+  public String submit(String client, long nonce, byte[] payload) {
+    JsonObject tx =
+        new JsonObject()
+            .put("clientId", client)
+            .put("nonce", nonce)
+            .put("payload", Base64.getEncoder().encodeToString(payload));
+    JsonObject[] reply = new JsonObject[1];
+    Deadline.await(
+        "transaction " + nonce + " of " + client + " to be acknowledged",
+        STEP,
+        () -> {
+          try {
+            reply[0] =
+                ClusterProbe.await(
+                    probe
+                        .vertx()
+                        .eventBus()
+                        .<JsonObject>request(
+                            "swarm.tx.submit", tx, new DeliveryOptions().setSendTimeout(3_000))
+                        .map(m -> m.body()),
+                    Duration.ofSeconds(5));
+            return true;
+          } catch (RuntimeException | AssertionError unanswered) {
+            return false;
+          }
+        });
+    if (!"pending".equals(reply[0].getString("status"))) {
+      throw new AssertionError(
+          "transaction " + nonce + " of " + client + " refused: " + reply[0].encode());
+    }
+    return reply[0].getString("hash");
   }
 
   /** The given nodes hold the same ledger (size, tip hash and root), at least {@code minSize}. */
