@@ -89,9 +89,10 @@ final class BlockSync {
               "sync-" + selfId + "-from-" + peer,
               CircuitBreakerConfig.DEFAULTS.withCallTimeoutMillis(10_000)));
     }
+    // Named by the number of peers: the attempts follow it when the validator set changes.
     this.retry =
         resilience.retry(
-            "sync-" + selfId,
+            "sync-" + selfId + "-" + peers.size(),
             RetryConfig.DEFAULTS
                 .withMaxAttempts(Math.max(3, 2 * peers.size()))
                 .withDelays(20, 1_000)

@@ -135,9 +135,14 @@ public final class PbftVerticle extends VerticleBase {
   private ConsensusWire wire;
   private Replica<NodeBlock, SignedEnvelope> replica;
   private boolean switching;
-  // Envelopes that may only make sense to the next voters (unknown signers, votes for heights of
-  // the next epoch): decoded again once the stored ledger enters it. Bounded.
-  private final List<SignedEnvelope> early = new ArrayList<>();
+  // Envelopes that may only make sense to the next voters (unknown signers or keys, messages naming
+  // heights of the next epoch), by signer: decoded again once the stored ledger enters it. Bounded
+  // per signer (the oldest go first), in signers and in bytes.
+  private final java.util.Map<String, java.util.ArrayDeque<SignedEnvelope>> early =
+      new java.util.LinkedHashMap<>();
+  private long earlyBytes;
+  private static final int EARLY_SIGNERS = 64;
+  private static final long EARLY_BYTES = 32L << 20;
   private Future<Long> catching;
   private ByteString storedTip;
   private LedgerRoots roots;
@@ -157,8 +162,11 @@ public final class PbftVerticle extends VerticleBase {
   private int heldCount;
   private final java.util.Map<ByteString, List<Held>> held = new java.util.HashMap<>();
 
-  /** A proposal waiting for its parent or its epoch, with the envelope it came in. */
-  private record Held(ConsensusWire.Inbound call, SignedEnvelope envelope) {}
+  /**
+   * A proposal waiting for its parent or its epoch, with the envelope it came in and whether that
+   * was held for the next voters before.
+   */
+  private record Held(ConsensusWire.Inbound call, SignedEnvelope envelope, boolean retried) {}
 
   private Future<?> storing = Future.succeededFuture();
   // Final blocks waiting for the append in progress: stored together next (group commit).
@@ -263,7 +271,7 @@ public final class PbftVerticle extends VerticleBase {
             .<JsonObject>request(
                 StorageVerticle.address(selfId, "consensus-state"), new JsonObject())
             .map(reply -> reply.body());
-    Future<Optional<NodeBlock>> below = blockBelow(voters.since());
+    Future<Optional<FinalizedBlock>> below = blockBelow(voters.since());
     return Future.all(tip, saved, below)
         .compose(all -> startReplica(tip.result(), saved.result(), below.result()))
         .compose(ignored -> register());
@@ -303,8 +311,11 @@ public final class PbftVerticle extends VerticleBase {
             this::storeSynced);
   }
 
-  /** The block below the height the voters hold since: their genesis (none: the chain's). */
-  private Future<Optional<NodeBlock>> blockBelow(long since) {
+  /**
+   * The block below the height the voters hold since, with its certificate: their genesis (none:
+   * the chain's).
+   */
+  private Future<Optional<FinalizedBlock>> blockBelow(long since) {
     if (since == 0) {
       return Future.succeededFuture(Optional.empty());
     }
@@ -312,15 +323,17 @@ public final class PbftVerticle extends VerticleBase {
         .eventBus()
         .<FinalizedBlock>request(
             StorageVerticle.address(selfId, "block"), new JsonObject().put("height", since - 1))
-        .map(reply -> Optional.of(NodeBlock.of(reply.body().getBlock())));
+        .map(reply -> Optional.of(reply.body()));
   }
 
   /**
    * The checkpoint the voters start from, proof-free: the chain's genesis, or the block that ended
    * the previous voters' last epoch (every voter holds it in its own ledger before it starts).
    */
-  private static Checkpoints.Stable<SignedEnvelope> genesisCheckpoint(Optional<NodeBlock> below) {
+  private static Checkpoints.Stable<SignedEnvelope> genesisCheckpoint(
+      Optional<FinalizedBlock> below) {
     return below
+        .map(finalized -> NodeBlock.of(finalized.getBlock()))
         .map(
             block ->
                 new Checkpoints.Stable<SignedEnvelope>(block.height(), block.hash(), List.of()))
@@ -328,6 +341,15 @@ public final class PbftVerticle extends VerticleBase {
             () ->
                 new Checkpoints.Stable<>(
                     -1, ByteString.copyFrom(LedgerHashes.noParent()), List.of()));
+  }
+
+  /**
+   * The view new voters start in: the one their genesis block was certified in, which every node
+   * reads from its own ledger (a node's own view may be elsewhere: part way through a view change,
+   * or never followed while it observed). Views go on across epochs.
+   */
+  private static long startViewOf(Optional<FinalizedBlock> below) {
+    return below.map(block -> block.getCertificate().getView()).orElse(0L);
   }
 
   private Replica<NodeBlock, SignedEnvelope> newReplica(
@@ -363,17 +385,14 @@ public final class PbftVerticle extends VerticleBase {
     return index.isPresent() ? index.getAsInt() : (int) Math.floorMod(view, validators.size());
   }
 
-  private static long viewOf(NodeBlock block) {
-    return headerOf(block).getView();
-  }
-
   /**
    * Starts the replica where the ledger and the saved consensus state stand: a node that saved a
    * state before was restarted, and proposes nothing in the view it restarts in (it may have
    * proposed there before and no longer knows what). A node that is not one of the voters starts no
    * replica: it observes.
    */
-  private Future<Void> startReplica(JsonObject tip, JsonObject saved, Optional<NodeBlock> below) {
+  private Future<Void> startReplica(
+      JsonObject tip, JsonObject saved, Optional<FinalizedBlock> below) {
     long size = tip.getLong("size");
     storedHeight = size;
     ByteString tipHash =
@@ -384,7 +403,7 @@ public final class PbftVerticle extends VerticleBase {
     roots = ledgerRoots(tip, tipHash);
     Checkpoints.Stable<SignedEnvelope> genesis = genesisCheckpoint(below);
     Checkpoints.Stable<SignedEnvelope> stable = genesis;
-    long startView = below.map(PbftVerticle::viewOf).orElse(0L);
+    long startView = startViewOf(below);
     boolean restarted = saved.containsKey("state");
     if (restarted) {
       try {
@@ -523,12 +542,12 @@ public final class PbftVerticle extends VerticleBase {
         .onComplete(done -> verifying--)
         .onSuccess(
             call -> {
-              if (decoding != wire || replica == null) {
+              if (decoding != wire || replica == null || switching) {
                 inbound(envelope, retried); // the voters changed meanwhile: their numbering too
               } else if (call.type() == MessageType.MESSAGE_TYPE_PRE_PREPARE) {
-                checkedProposal(new Held(call, envelope));
-              } else if (call.sequence() > epochs.lastHeightOf(epochs.currentEpoch())) {
-                // A vote of the next epoch, whose voters may differ: it waits for them.
+                checkedProposal(new Held(call, envelope, retried));
+              } else if (call.highestHeight() > epochs.lastHeightOf(storedEpoch())) {
+                // It names a height of the next epoch, whose voters may differ: it waits for them.
                 holdEarly(envelope, retried);
               } else {
                 call.blocks().forEach(roots::saw);
@@ -539,9 +558,15 @@ public final class PbftVerticle extends VerticleBase {
             })
         .onFailure(
             failure -> {
+              if (decoding != wire) {
+                inbound(envelope, retried);
+                return;
+              }
               if (failure instanceof RejectedMessageException rejectedMessage
-                  && rejectedMessage.code() == io.swarmcore.codecs.RejectCode.UNKNOWN_SIGNER) {
-                // Perhaps a voter of the next epoch, which this node has not reached yet.
+                  && (rejectedMessage.code() == io.swarmcore.codecs.RejectCode.UNKNOWN_SIGNER
+                      || rejectedMessage.code() == io.swarmcore.codecs.RejectCode.BAD_SIGNATURE)) {
+                // Perhaps a voter of the next epoch (or a new key), which this node has not
+                // reached yet.
                 holdEarly(envelope, retried);
                 return;
               }
@@ -555,20 +580,48 @@ public final class PbftVerticle extends VerticleBase {
             });
   }
 
-  /** Keeps an envelope for the next voters, if it was not kept before and there is room. */
+  /** The epoch of the next block the ledger takes, as this verticle has seen it stored. */
+  private long storedEpoch() {
+    return epochs.epochOf(storedHeight);
+  }
+
+  /**
+   * Keeps an envelope for the next voters, if it was not kept before and there is room: a signer
+   * beyond its share pushes out its own oldest.
+   */
   private void holdEarly(SignedEnvelope envelope, boolean retried) {
-    if (!retried && early.size() < 4 * settings.window()) {
-      early.add(envelope);
-    } else {
+    java.util.ArrayDeque<SignedEnvelope> bySigner = early.get(envelope.getSigner());
+    int bytes = envelope.getSerializedSize();
+    if (retried
+        || bySigner == null && early.size() >= EARLY_SIGNERS
+        || earlyBytes + bytes > EARLY_BYTES) {
+      rejected.incrementAndGet();
+      return;
+    }
+    if (bySigner == null) {
+      bySigner = new java.util.ArrayDeque<>();
+      early.put(envelope.getSigner(), bySigner);
+    }
+    if (bySigner.size() >= settings.window()) {
+      earlyBytes -= bySigner.pollFirst().getSerializedSize();
       rejected.incrementAndGet();
     }
+    bySigner.addLast(envelope);
+    earlyBytes += bytes;
+  }
+
+  /** Takes out every envelope kept for the next voters. */
+  private List<SignedEnvelope> takeEarly() {
+    List<SignedEnvelope> all = new ArrayList<>();
+    early.values().forEach(all::addAll);
+    early.clear();
+    earlyBytes = 0;
+    return all;
   }
 
   /** Decodes the envelopes kept for the next voters again, now that the ledger entered an epoch. */
   private void releaseEarly() {
-    List<SignedEnvelope> again = new ArrayList<>(early);
-    early.clear();
-    again.forEach(envelope -> inbound(envelope, true));
+    takeEarly().forEach(envelope -> inbound(envelope, true));
   }
 
   /**
@@ -577,7 +630,7 @@ public final class PbftVerticle extends VerticleBase {
    */
   private void checkedProposal(Held proposal) {
     if (replica == null || switching) {
-      holdEarly(proposal.envelope(), false);
+      holdEarly(proposal.envelope(), proposal.retried());
       return;
     }
     ConsensusWire.Inbound call = proposal.call();
@@ -593,14 +646,13 @@ public final class PbftVerticle extends VerticleBase {
       rejected.incrementAndGet();
       return;
     }
-    if (epochs.epochOf(block.height()) > epochs.currentEpoch()) {
+    if (epochs.epochOf(block.height()) > storedEpoch()) {
       // The first blocks of the next epoch, from its leader, may arrive before this node stored
       // the block that ends the current one (which moves the election, and so the schedule): they
       // wait for it, a few at most from each validator.
       boolean nextEpochStart =
-          epochs.epochOf(block.height()) == epochs.currentEpoch() + 1
-              && epochs.epochOf(block.height() - settings.pipelineDepth() - 1)
-                  <= epochs.currentEpoch();
+          epochs.epochOf(block.height()) == storedEpoch() + 1
+              && epochs.epochOf(block.height() - settings.pipelineDepth() - 1) <= storedEpoch();
       hold(proposal, nextEpochStart && heldFrom(call.sender()) <= settings.pipelineDepth());
       return;
     }
@@ -640,8 +692,9 @@ public final class PbftVerticle extends VerticleBase {
                         : "a transaction already final");
                 return;
               }
-              if (judging != replica) {
-                inbound(proposal.envelope(), true); // the voters changed meanwhile
+              if (judging != replica || switching) {
+                // The voters changed meanwhile: decoded again with theirs.
+                inbound(proposal.envelope(), proposal.retried());
                 return;
               }
               roots.saw(block);
@@ -781,7 +834,7 @@ public final class PbftVerticle extends VerticleBase {
       java.util.function.Function<
               Replica<NodeBlock, SignedEnvelope>, List<ReplicaOutput<NodeBlock, SignedEnvelope>>>
           call) {
-    if (halted || replica == null) {
+    if (halted || replica == null || switching) {
       return;
     }
     step(replica.onTick(now()));
@@ -789,7 +842,7 @@ public final class PbftVerticle extends VerticleBase {
   }
 
   private void step(List<ReplicaOutput<NodeBlock, SignedEnvelope>> outputs) {
-    if (halted || replica == null) {
+    if (halted || replica == null || switching) {
       return;
     }
     if (replica.deliveredSequence() + 1 != height) {
@@ -807,7 +860,7 @@ public final class PbftVerticle extends VerticleBase {
         saveState();
       } else if (output instanceof ReplicaOutput.SetTimer<NodeBlock, SignedEnvelope> t) {
         vertx.cancelTimer(timer);
-        timer = vertx.setTimer(Math.max(1, t.at() - now()), id -> step(replica.onTick(now())));
+        timer = vertx.setTimer(Math.max(1, t.at() - now()), id -> input(r -> List.of()));
       } else if (output instanceof ReplicaOutput.CancelTimer<NodeBlock, SignedEnvelope>) {
         vertx.cancelTimer(timer);
       } else if (output instanceof ReplicaOutput.ViewInstalled<NodeBlock, SignedEnvelope> v) {
@@ -901,63 +954,79 @@ public final class PbftVerticle extends VerticleBase {
   /**
    * Starts consensus with new voters, from the ledger's tip: a replica (if this node is one of
    * them) whose proof-free genesis checkpoint is the block that ended the previous voters' epoch,
-   * in the view the old replica was in (views go on across epochs; the boundary block's view for a
-   * node that observed). Proposals and votes held meanwhile are decoded again with the new voters'
-   * keys and numbering. The old replica's votes die with it: heights belong to one epoch, and every
-   * height of the old one is final here.
+   * in the view that block was certified in (views go on across epochs). Proposals and votes held
+   * meanwhile are decoded again with the new voters' keys and numbering. The old replica's votes
+   * die with it: heights belong to one epoch, and every height of the old one is final here.
    */
   private void switchVoters(EpochRules.Voters voters) {
+    switchVoters(voters, 1);
+  }
+
+  private void switchVoters(EpochRules.Voters voters, int attempt) {
     blockBelow(voters.since())
         .onFailure(
             failure -> {
-              halted = true;
-              vertx.cancelTimer(timer);
-              LOG.error(
-                  "node {} could not read block {}, where its new validators start, and stops"
-                      + " consensus: {}",
-                  selfId,
-                  voters.since() - 1,
-                  failure.getMessage());
+              if (attempt < 5) {
+                LOG.warn(
+                    "node {} could not read block {}, where its new validators start ({}): tries"
+                        + " again",
+                    selfId,
+                    voters.since() - 1,
+                    failure.getMessage());
+                vertx.setTimer(1_000L * attempt, id -> switchVoters(voters, attempt + 1));
+              } else {
+                haltSwitch(voters, failure);
+              }
             })
         .onSuccess(
             below -> {
-              vertx.cancelTimer(timer);
-              returnOwnProposals();
-              Checkpoints.Stable<SignedEnvelope> genesis = genesisCheckpoint(below);
-              long startView =
-                  Math.max(
-                      replica != null ? replica.view() : view,
-                      below.map(PbftVerticle::viewOf).orElse(0L));
-              List<SignedEnvelope> again = new ArrayList<>();
-              takeHeld().forEach(proposal -> again.add(proposal.envelope()));
-              again.addAll(early);
-              early.clear();
-              adoptVoters(voters);
-              checkpoints =
-                  new Checkpoints<>(
-                      quorums, settings.checkpointInterval(), settings.window(), genesis);
-              replica =
-                  self < 0
-                      ? null
-                      : newReplica(startView, storedHeight - 1, storedTip, genesis, false);
-              installedView = startView;
-              view = startView;
-              switching = false;
-              LOG.info(
-                  "node {} runs consensus from height {} with {} validators {} (f={}), {}",
-                  selfId,
-                  storedHeight,
-                  validators.size(),
-                  idsOf(validators),
-                  quorums.faulty(),
-                  replica == null ? "as an observer" : "as validator " + self);
-              saveState();
-              again.forEach(envelope -> inbound(envelope, true));
-              if (replica != null) {
-                step(replica.onTick(now()));
+              try {
+                startVoters(voters, below);
+              } catch (RuntimeException e) {
+                haltSwitch(voters, e);
               }
-              catchUp();
             });
+  }
+
+  private void haltSwitch(EpochRules.Voters voters, Throwable failure) {
+    halted = true;
+    vertx.cancelTimer(timer);
+    LOG.error(
+        "node {} could not start consensus with its new validators from height {} and stops"
+            + " consensus: {}",
+        selfId,
+        voters.since(),
+        failure.toString());
+  }
+
+  private void startVoters(EpochRules.Voters voters, Optional<FinalizedBlock> below) {
+    vertx.cancelTimer(timer);
+    returnOwnProposals();
+    Checkpoints.Stable<SignedEnvelope> genesis = genesisCheckpoint(below);
+    long startView = startViewOf(below);
+    List<SignedEnvelope> again = new ArrayList<>();
+    takeHeld().forEach(proposal -> again.add(proposal.envelope()));
+    again.addAll(takeEarly());
+    adoptVoters(voters);
+    checkpoints =
+        new Checkpoints<>(quorums, settings.checkpointInterval(), settings.window(), genesis);
+    replica = self < 0 ? null : newReplica(startView, storedHeight - 1, storedTip, genesis, false);
+    installedView = startView;
+    view = startView;
+    switching = false;
+    LOG.info(
+        "node {} runs consensus from height {} with {} validators {} (f={}) in view {}, {}",
+        selfId,
+        storedHeight,
+        validators.size(),
+        idsOf(validators),
+        quorums.faulty(),
+        startView,
+        replica == null ? "as an observer" : "as validator " + self);
+    saveState();
+    again.forEach(envelope -> inbound(envelope, true));
+    input(r -> List.of());
+    catchUp();
   }
 
   private static List<String> idsOf(ValidatorKeys keys) {
@@ -1096,7 +1165,7 @@ public final class PbftVerticle extends VerticleBase {
 
   /** The height after the current epoch's last block (no end: the largest height). */
   private long endOfCurrentEpoch() {
-    long last = epochs.lastHeightOf(epochs.currentEpoch());
+    long last = epochs.lastHeightOf(storedEpoch());
     return last == Long.MAX_VALUE ? last : last + 1;
   }
 
@@ -1344,7 +1413,7 @@ public final class PbftVerticle extends VerticleBase {
     if (replica.view() > savedView) {
       return; // not before the view is saved: a restart must know it may have proposed in it
     }
-    if (epochs.epochOf(sequence.get()) > epochs.currentEpoch()) {
+    if (epochs.epochOf(sequence.get()) > storedEpoch()) {
       return; // the next epoch's first block waits until this node stored the current one's last
     }
     if (epochs.endsEpoch(sequence.get()) && !epochs.canProveSeed()) {

@@ -54,24 +54,25 @@ public final class ConsensusWire {
   /**
    * The call a replica makes for a verified inbound envelope, and the blocks the message carries (a
    * proposal, or the blocks a VIEW-CHANGE reports), which the node may need to extend.
+   *
+   * @param highestHeight the highest height the message names (its vote's or checkpoint's, the
+   *     highest a VIEW-CHANGE reports; -1 for none): a message naming a height of an epoch the node
+   *     has not reached belongs to that epoch's voters
    */
   public record Inbound(
       int sender,
       MessageType type,
-      long sequence,
+      long highestHeight,
       Function<Replica<NodeBlock, SignedEnvelope>, List<ReplicaOutput<NodeBlock, SignedEnvelope>>>
           call,
       List<NodeBlock> blocks) {
-    /** No sequence: the message is about views or a stable checkpoint, not one block's vote. */
-    public static final long NO_SEQUENCE = -1;
-
     Inbound(
         int sender,
         MessageType type,
-        long sequence,
+        long highestHeight,
         Function<Replica<NodeBlock, SignedEnvelope>, List<ReplicaOutput<NodeBlock, SignedEnvelope>>>
             call) {
-      this(sender, type, sequence, call, List.of());
+      this(sender, type, highestHeight, call, List.of());
     }
   }
 
@@ -126,7 +127,7 @@ public final class ConsensusWire {
         return new Inbound(
             sender,
             type,
-            Inbound.NO_SEQUENCE,
+            highestHeight(signed.message()),
             r -> r.onViewChange(sender, signed),
             blocksOf(signed.message()));
       }
@@ -144,8 +145,11 @@ public final class ConsensusWire {
             new NewView<>(nonNegative(m.getView(), "view"), used);
         List<NodeBlock> carried = new ArrayList<>();
         used.forEach(signed -> carried.addAll(blocksOf(signed.message())));
-        return new Inbound(
-            sender, type, Inbound.NO_SEQUENCE, r -> r.onNewView(sender, newView), carried);
+        long highest = -1;
+        for (ViewChange.Signed<NodeBlock, SignedEnvelope> signed : used) {
+          highest = Math.max(highest, highestHeight(signed.message()));
+        }
+        return new Inbound(sender, type, highest, r -> r.onNewView(sender, newView), carried);
       }
       case MESSAGE_TYPE_STABLE_CHECKPOINT -> {
         StableCheckpoint m = parse(payload, StableCheckpoint.parser(), type);
@@ -155,10 +159,22 @@ public final class ConsensusWire {
                 hash(m.getBlockHash(), "block_hash"),
                 m.getProofList());
         return new Inbound(
-            sender, type, Inbound.NO_SEQUENCE, r -> r.onStableCheckpoint(sender, stable));
+            sender, type, stable.sequence(), r -> r.onStableCheckpoint(sender, stable));
       }
       default -> throw malformed("a " + type + " envelope is not a consensus message");
     }
+  }
+
+  /** The highest height a VIEW-CHANGE names: its checkpoint's, or a block's it reports. */
+  private static long highestHeight(ViewChange<NodeBlock, SignedEnvelope> message) {
+    long highest = message.checkpoint().sequence();
+    for (ViewChange.Prepared<NodeBlock, SignedEnvelope> prepared : message.prepared()) {
+      highest = Math.max(highest, prepared.sequence());
+    }
+    for (ViewChange.Sent<NodeBlock> sent : message.sent()) {
+      highest = Math.max(highest, sent.sequence());
+    }
+    return highest;
   }
 
   private static List<NodeBlock> blocksOf(ViewChange<NodeBlock, SignedEnvelope> message) {

@@ -129,6 +129,9 @@ class ConsensusWireTest {
           if (bytes != null) {
             delivered = true;
             ConsensusWire.Inbound inbound = wires.get(to).decode(SignedEnvelope.parseFrom(bytes));
+            heights
+                .computeIfAbsent(inbound.type(), t -> new java.util.TreeSet<>())
+                .add(inbound.highestHeight());
             handle(to, replicas.get(to).onTick(now));
             handle(to, inbound.call().apply(replicas.get(to)));
             proposeIfLeading(to);
@@ -136,6 +139,10 @@ class ConsensusWireTest {
         }
       }
     }
+
+    // The highest height each decoded message named, by message type.
+    final java.util.Map<MessageType, Set<Long>> heights =
+        new java.util.EnumMap<>(MessageType.class);
 
     void proposeIfLeading(int index) {
       Replica<NodeBlock, SignedEnvelope> leader = replicas.get(index);
@@ -168,6 +175,11 @@ class ConsensusWireTest {
       verifier.prepareSigner(vote, 0, 0, first.block().hash()).ifPresent(signers::add);
     }
     assertThat(signers).containsExactlyInAnyOrder(0, 1, 2, 3);
+    assertThat(cluster.heights.get(MessageType.MESSAGE_TYPE_PRE_PREPARE))
+        .containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+    assertThat(cluster.heights.get(MessageType.MESSAGE_TYPE_PREPARE))
+        .containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+    assertThat(cluster.heights.get(MessageType.MESSAGE_TYPE_CHECKPOINT)).containsExactly(0L, 4L);
   }
 
   @Test
@@ -189,6 +201,9 @@ class ConsensusWireTest {
           .extracting(f -> f.block().height())
           .containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
     }
+    // Nothing was prepared or checkpointed before the view change: they name no height.
+    assertThat(cluster.heights.get(MessageType.MESSAGE_TYPE_VIEW_CHANGE)).containsExactly(-1L);
+    assertThat(cluster.heights.get(MessageType.MESSAGE_TYPE_NEW_VIEW)).containsExactly(-1L);
   }
 
   @Test
