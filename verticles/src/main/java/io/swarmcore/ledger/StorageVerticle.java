@@ -343,30 +343,43 @@ public final class StorageVerticle extends VerticleBase {
         });
   }
 
-  /** Everything a client needs to check its transaction's finality against the validator set. */
+  /**
+   * Everything a client needs to check its transaction's finality against the validator set: the
+   * block's certificate, the transaction's place under the tx root, and, once a block follows it,
+   * the block's place in the ledger tree whose root the tip block's header commits to (the tip is
+   * the anchor: its certificate proves that root).
+   */
   private Receipt receiptOf(byte[] txHash, TxLocation location) {
     FinalizedBlock block = store.block(location.height()).orElseThrow();
-    LedgerTip tip = store.tip();
     List<byte[]> txHashes =
         block.getBlock().getTransactionsList().stream().map(LedgerHashes::transaction).toList();
     MerkleTree txTree = MerkleTree.of(txHashes);
-    return Receipt.newBuilder()
-        .setTxHash(ByteString.copyFrom(txHash))
-        .setHeight(location.height())
-        .setPosition(location.position())
-        .setBlockHeader(block.getBlock().getHeader())
-        .setCertificate(block.getCertificate())
-        .setTxInclusion(
-            inclusion(
-                location.position(),
-                txTree.size(),
-                txTree.inclusionProof(location.position(), txTree.size())))
-        .setBlockInclusion(
-            inclusion(
-                location.height(), tip.size(), store.inclusionProof(location.height(), tip.size())))
-        .setLedgerTreeSize(tip.size())
-        .setLedgerRoot(ByteString.copyFrom(tip.ledgerRoot()))
-        .build();
+    Receipt.Builder receipt =
+        Receipt.newBuilder()
+            .setTxHash(ByteString.copyFrom(txHash))
+            .setHeight(location.height())
+            .setPosition(location.position())
+            .setBlockHeader(block.getBlock().getHeader())
+            .setCertificate(block.getCertificate())
+            .setTxInclusion(
+                inclusion(
+                    location.position(),
+                    txTree.size(),
+                    txTree.inclusionProof(location.position(), txTree.size())));
+    long anchorHeight = store.tip().size() - 1;
+    if (anchorHeight > location.height()) {
+      FinalizedBlock anchor = store.block(anchorHeight).orElseThrow();
+      receipt
+          .setAnchor(anchor.toBuilder().setBlock(anchor.getBlock().toBuilder().clearTransactions()))
+          .setBlockInclusion(
+              inclusion(
+                  location.height(),
+                  anchorHeight,
+                  store.inclusionProof(location.height(), anchorHeight)))
+          .setLedgerTreeSize(anchorHeight)
+          .setLedgerRoot(ByteString.copyFrom(store.rootAt(anchorHeight)));
+    }
+    return receipt.build();
   }
 
   private void proof(Message<Object> message) {

@@ -26,13 +26,13 @@ import java.util.Map;
  * Four validators v1..v4 with fixed keys and a chain of blocks, each certified by the COMMIT
  * signatures of v1, v2 and v3: what a peer serves in sync tests.
  */
-final class CertifiedTestChain {
-  final Map<String, SigningKey> keys = new LinkedHashMap<>();
-  final List<FinalizedBlock> blocks = new ArrayList<>();
-  final CertificateVerifier verifier;
+public final class CertifiedTestChain {
+  public final Map<String, SigningKey> keys = new LinkedHashMap<>();
+  public final List<FinalizedBlock> blocks = new ArrayList<>();
+  public final CertificateVerifier verifier;
 
   /** {@code length} blocks of one transaction each, named after {@code label} and the height. */
-  CertifiedTestChain(int length, String label) {
+  public CertifiedTestChain(int length, String label) {
     Map<String, PublicKey> publicKeys = new LinkedHashMap<>();
     for (int i = 1; i <= 4; i++) {
       byte[] seed = new byte[32];
@@ -58,11 +58,11 @@ final class CertifiedTestChain {
     }
   }
 
-  Certificate commit(long height, ByteString hash) {
+  public Certificate commit(long height, ByteString hash) {
     return commit(height, hash, List.of("v1", "v2", "v3"));
   }
 
-  Certificate commit(long height, ByteString hash, List<String> signers) {
+  public Certificate commit(long height, ByteString hash, List<String> signers) {
     byte[] signed =
         MessageDomain.signedBytes(
             MessageType.MESSAGE_TYPE_COMMIT,
