@@ -30,6 +30,7 @@ public record NodeConfig(
     Peers peers,
     Storage storage,
     MempoolSettings mempool,
+    GatewaySettings gateway,
     ResilienceSettings resilience,
     JsonObject json) {
 
@@ -91,6 +92,24 @@ public record NodeConfig(
       int gossipBatch,
       long regossipIntervalMs) {}
 
+  /**
+   * The client gateway's protections (gRPC and the public event-bus API).
+   *
+   * @param maxMessageBytes the largest request a client may send
+   * @param submitTimeoutMs how long {@code Submit} waits for finality when the client set no
+   *     deadline (a shorter client deadline wins)
+   * @param maxInFlightSubmissions submissions handled at once (a bulkhead); more are refused
+   * @param clientRatePerSecond requests a client may make a second, cluster-wide (a token bucket
+   *     per client id in a Hazelcast map)
+   * @param clientBurst the bucket's size
+   */
+  public record GatewaySettings(
+      int maxMessageBytes,
+      long submitTimeoutMs,
+      int maxInFlightSubmissions,
+      long clientRatePerSecond,
+      long clientBurst) {}
+
   private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final int MAX_PORT = 65_535;
 
@@ -106,6 +125,7 @@ public record NodeConfig(
           "cluster",
           "peers",
           "mempool",
+          "gateway",
           "storage",
           "resilience");
   private static final Set<String> CONSENSUS_KEYS =
@@ -130,6 +150,13 @@ public record NodeConfig(
           "gossipIntervalMs",
           "gossipBatch",
           "regossipIntervalMs");
+  private static final Set<String> GATEWAY_KEYS =
+      Set.of(
+          "maxMessageBytes",
+          "submitTimeoutMs",
+          "maxInFlightSubmissions",
+          "clientRatePerSecond",
+          "clientBurst");
   private static final long MIN_MAP_SIZE = 64L << 20;
 
   /**
@@ -170,6 +197,15 @@ public record NodeConfig(
             fields.bool(storageJson, "storage", "noSync"));
 
     MempoolSettings mempool = mempool(fields, fields.object(json, "", "mempool"));
+    JsonObject gatewayJson = fields.object(json, "", "gateway");
+    fields.rejectUnknown(gatewayJson, "gateway", GATEWAY_KEYS);
+    GatewaySettings gateway =
+        new GatewaySettings(
+            fields.integer(gatewayJson, "gateway", "maxMessageBytes", 1024, 64 * 1024 * 1024),
+            fields.longValue(gatewayJson, "gateway", "submitTimeoutMs", 1, 3_600_000),
+            fields.integer(gatewayJson, "gateway", "maxInFlightSubmissions", 1, 1_000_000),
+            fields.longValue(gatewayJson, "gateway", "clientRatePerSecond", 1, 100_000_000),
+            fields.longValue(gatewayJson, "gateway", "clientBurst", 1, 1_000_000_000));
 
     ResilienceSettings resilience = null;
     try {
@@ -194,6 +230,7 @@ public record NodeConfig(
         peers,
         storage,
         mempool,
+        gateway,
         resilience,
         json.copy());
   }

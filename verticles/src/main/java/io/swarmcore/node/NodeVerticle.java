@@ -1,6 +1,7 @@
 package io.swarmcore.node;
 
 import io.swarmcore.codecs.Codecs;
+import io.swarmcore.codecs.proto.ValidatorInfo;
 import io.swarmcore.crypto.KeyFile;
 import io.swarmcore.crypto.SigningKey;
 import io.swarmcore.election.ElectionState;
@@ -8,6 +9,8 @@ import io.swarmcore.election.ElectionVerticle;
 import io.swarmcore.election.Genesis;
 import io.swarmcore.election.core.ElectionCore;
 import io.swarmcore.election.core.ElectionParameters;
+import io.swarmcore.gateway.GrpcGatewayVerticle;
+import io.swarmcore.gateway.SwarmApi;
 import io.swarmcore.ledger.StorageVerticle;
 import io.swarmcore.mempool.MempoolVerticle;
 import io.swarmcore.node.core.PeerDirectory;
@@ -119,7 +122,18 @@ public final class NodeVerticle extends VerticleBase {
         .compose(
             id -> vertx.deployVerticle(new MempoolVerticle(config, validatorIds(config, election))))
         .compose(id -> deployConsensus(config, key, election, metrics, resilience))
-        .compose(id -> vertx.deployVerticle(new HttpEndpointVerticle(config, health, resilience)));
+        .compose(id -> vertx.deployVerticle(new HttpEndpointVerticle(config, health, resilience)))
+        .compose(
+            id ->
+                vertx.deployVerticle(
+                    new GrpcGatewayVerticle(
+                        config,
+                        new SwarmApi(
+                            vertx,
+                            config.nodeId(),
+                            () -> facts(config, election, peers, fresh),
+                            resilience::stats),
+                        resilience)));
   }
 
   /**
@@ -217,6 +231,33 @@ public final class NodeVerticle extends VerticleBase {
         state.current().validators().members().stream()
             .map(io.swarmcore.election.core.Validator::id)
             .toList();
+  }
+
+  /** The epoch, the validators (and which are up), and whether a quorum of them is reachable. */
+  private static SwarmApi.NodeFacts facts(
+      NodeConfig config, Optional<ElectionState> election, PeerDirectory peers, long fresh) {
+    java.util.Set<String> up = new java.util.HashSet<>();
+    peers.up(System.currentTimeMillis(), fresh).forEach(peer -> up.add(peer.nodeId()));
+    up.add(config.nodeId());
+    if (election.isEmpty()) {
+      return new SwarmApi.NodeFacts(0, List.of(), up.size() - 1, true);
+    }
+    io.swarmcore.election.core.EpochState epoch = election.get().current();
+    List<ValidatorInfo> validators = new java.util.ArrayList<>();
+    int reachable = 0;
+    for (io.swarmcore.election.core.Validator v : epoch.validators().members()) {
+      boolean isUp = up.contains(v.id());
+      reachable += isUp ? 1 : 0;
+      validators.add(
+          ValidatorInfo.newBuilder()
+              .setId(v.id())
+              .setPublicKey(com.google.protobuf.ByteString.copyFrom(v.votingKey().bytes()))
+              .setStake(v.stake())
+              .setUp(isUp)
+              .build());
+    }
+    int quorum = config.consensus().quorumsFor(validators.size()).slowQuorum();
+    return new SwarmApi.NodeFacts(epoch.epoch(), validators, up.size() - 1, reachable >= quorum);
   }
 
   private static JsonObject peersJson(java.util.List<PeerDirectory.Peer> up) {

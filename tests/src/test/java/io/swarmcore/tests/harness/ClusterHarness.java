@@ -50,6 +50,8 @@ public final class ClusterHarness implements AutoCloseable {
   // How many of the prepared nodes the genesis names as validators (all: -1); the others observe.
   private int genesisValidators = -1;
   private SigningKey governance;
+  // Merged into every node's configuration as it is written.
+  private JsonObject overrides = new JsonObject();
   private final java.util.Map<String, VrfKeyPair> vrfKeyPairs = new java.util.HashMap<>();
   private final java.util.Map<String, Process> current = new java.util.HashMap<>();
   private final java.util.Map<String, JsonObject> configs = new java.util.LinkedHashMap<>();
@@ -97,6 +99,41 @@ public final class ClusterHarness implements AutoCloseable {
     harness.epochLength = epochLength;
     harness.genesisValidators = validators;
     return harness.startAll(count, readyTimeout, true, true);
+  }
+
+  /**
+   * Writes the files of {@code count} validators of one chain, each configuration with {@code
+   * overrides} merged in, and starts none: {@link #startNodeInJvm} starts them as clustered Vert.x
+   * instances in this JVM.
+   */
+  public static ClusterHarness prepareValidatorsInJvm(
+      String testName, int count, JsonObject overrides) {
+    ClusterHarness harness = new ClusterHarness(testName);
+    harness.overrides = overrides.copy();
+    try {
+      harness.prepare(count, true);
+      return harness;
+    } catch (RuntimeException | Error e) {
+      harness.close();
+      throw e;
+    }
+  }
+
+  /** Starts one prepared node as a clustered Vert.x instance in this JVM, once healthy. */
+  public NodeHandle startNodeInJvm(String nodeId, Duration readyTimeout) {
+    JsonObject config = configs.get(nodeId);
+    if (config == null) {
+      throw new IllegalArgumentException("no node " + nodeId + " was prepared");
+    }
+    startInJvm(config, readyTimeout);
+    NodeHandle node = node(nodeId);
+    awaitHealthy(node, readyTimeout);
+    return node;
+  }
+
+  /** The port of a prepared node's client gRPC API. */
+  public int grpcPort(String nodeId) {
+    return configs.get(nodeId).getJsonObject("grpc").getInteger("port");
   }
 
   /** The governance key of the genesis: it signs validator changes. */
@@ -366,6 +403,7 @@ public final class ClusterHarness implements AutoCloseable {
                     .put("validatorCount", validatorCount)
                     .put("byzantineTolerance", (validatorCount - 1) / 3));
       }
+      config.mergeIn(overrides, true);
       Files.writeString(dir.resolve("node.json"), config.encodePrettily());
       return config;
     } catch (IOException e) {

@@ -1,0 +1,136 @@
+package io.swarmcore.gateway;
+
+import com.google.protobuf.ByteString;
+import io.swarmcore.codecs.proto.Receipt;
+import io.swarmcore.ledger.StorageVerticle;
+import io.swarmcore.pbft.PbftVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Waits for transactions to be final at this node: each block the node stores is announced on
+ * {@link PbftVerticle#FINALIZED} (heard here through a local consumer, so only this node's), and
+ * the waiting hashes are then looked up in the ledger at once; one found completes with its
+ * receipt. Runs on the gateway verticle's context.
+ */
+final class Finality {
+  private static final HexFormat HEX = HexFormat.of();
+
+  private final Vertx vertx;
+  private final String nodeId;
+  private final Map<ByteString, List<Waiter>> waiting = new HashMap<>();
+  private final MessageConsumer<Object> announcements;
+  private boolean looking;
+  private boolean lookAgain;
+
+  private record Waiter(Promise<Receipt> receipt, long timer) {}
+
+  Finality(Vertx vertx, String nodeId) {
+    this.vertx = vertx;
+    this.nodeId = nodeId;
+    this.announcements =
+        vertx.eventBus().localConsumer(PbftVerticle.FINALIZED, announced -> lookUp());
+  }
+
+  /**
+   * The receipt of {@code txHash} once it is final here, or DEADLINE_EXCEEDED after {@code
+   * timeoutMs} (the transaction stays submitted).
+   */
+  Future<Receipt> await(ByteString txHash, long timeoutMs) {
+    Promise<Receipt> receipt = Promise.promise();
+    long timer =
+        vertx.setTimer(
+            Math.max(1, timeoutMs),
+            id -> {
+              forget(txHash, receipt);
+              receipt.tryFail(
+                  new ApiException(
+                      ApiException.Kind.DEADLINE_EXCEEDED,
+                      "transaction "
+                          + HEX.formatHex(txHash.toByteArray())
+                          + " is not final after "
+                          + timeoutMs
+                          + " ms; it stays submitted: ask GetReceipt for it later"));
+            });
+    waiting.computeIfAbsent(txHash, h -> new ArrayList<>()).add(new Waiter(receipt, timer));
+    lookUp(); // it may be final already
+    return receipt.future();
+  }
+
+  /** How many submissions wait. */
+  int size() {
+    return waiting.size();
+  }
+
+  void close() {
+    announcements.unregister();
+    waiting.values().forEach(list -> list.forEach(w -> vertx.cancelTimer(w.timer())));
+    waiting.clear();
+  }
+
+  private void forget(ByteString txHash, Promise<Receipt> receipt) {
+    List<Waiter> list = waiting.get(txHash);
+    if (list != null) {
+      list.removeIf(w -> w.receipt() == receipt);
+      if (list.isEmpty()) {
+        waiting.remove(txHash);
+      }
+    }
+  }
+
+  /** Asks the ledger which waiting transactions are final; one lookup at a time. */
+  private void lookUp() {
+    if (waiting.isEmpty()) {
+      return;
+    }
+    if (looking) {
+      lookAgain = true;
+      return;
+    }
+    looking = true;
+    JsonArray hashes = new JsonArray();
+    waiting.keySet().forEach(hash -> hashes.add(HEX.formatHex(hash.toByteArray())));
+    vertx
+        .eventBus()
+        .<JsonArray>request(StorageVerticle.address(nodeId, "known-transactions"), hashes)
+        .onComplete(
+            known -> {
+              looking = false;
+              if (known.succeeded()) {
+                known.result().body().forEach(hex -> deliver((String) hex));
+              }
+              if (lookAgain) {
+                lookAgain = false;
+                lookUp();
+              }
+            });
+  }
+
+  private void deliver(String hex) {
+    ByteString txHash = ByteString.copyFrom(HEX.parseHex(hex));
+    vertx
+        .eventBus()
+        .<Receipt>request(
+            StorageVerticle.address(nodeId, "receipt"), new JsonObject().put("txHash", hex))
+        .onSuccess(
+            reply -> {
+              List<Waiter> done = waiting.remove(txHash);
+              if (done != null) {
+                done.forEach(
+                    w -> {
+                      vertx.cancelTimer(w.timer());
+                      w.receipt().tryComplete(reply.body());
+                    });
+              }
+            });
+  }
+}
