@@ -38,15 +38,21 @@ public final class GrpcGatewayVerticle extends VerticleBase {
   public static final String RETRY_AFTER = "retry-after-ms";
 
   private final NodeConfig config;
-  private final SwarmApi api;
+  private final java.util.function.Supplier<SwarmApi> apiFactory;
+  // Made on this verticle's context at start: its finality watch runs there.
+  private SwarmApi api;
   private final ResilienceManager resilience;
   private ClusterRateLimiter limiter;
   private Bulkhead submissions;
   private HttpServer server;
 
-  public GrpcGatewayVerticle(NodeConfig config, SwarmApi api, ResilienceManager resilience) {
+  /**
+   * @param api makes the operations this verticle serves, on its own context
+   */
+  public GrpcGatewayVerticle(
+      NodeConfig config, java.util.function.Supplier<SwarmApi> api, ResilienceManager resilience) {
     this.config = config;
-    this.api = api;
+    this.apiFactory = api;
     this.resilience = resilience;
   }
 
@@ -58,6 +64,7 @@ public final class GrpcGatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     NodeConfig.GatewaySettings settings = config.gateway();
+    api = apiFactory.get();
     limiter =
         resilience.clusterRateLimiter(
             "gateway-clients",

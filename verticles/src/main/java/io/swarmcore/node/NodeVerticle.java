@@ -9,6 +9,7 @@ import io.swarmcore.election.ElectionVerticle;
 import io.swarmcore.election.Genesis;
 import io.swarmcore.election.core.ElectionCore;
 import io.swarmcore.election.core.ElectionParameters;
+import io.swarmcore.gateway.EventBusApiVerticle;
 import io.swarmcore.gateway.GrpcGatewayVerticle;
 import io.swarmcore.gateway.SwarmApi;
 import io.swarmcore.ledger.StorageVerticle;
@@ -123,17 +124,26 @@ public final class NodeVerticle extends VerticleBase {
             id -> vertx.deployVerticle(new MempoolVerticle(config, validatorIds(config, election))))
         .compose(id -> deployConsensus(config, key, election, metrics, resilience))
         .compose(id -> vertx.deployVerticle(new HttpEndpointVerticle(config, health, resilience)))
-        .compose(
-            id ->
-                vertx.deployVerticle(
-                    new GrpcGatewayVerticle(
-                        config,
-                        new SwarmApi(
-                            vertx,
-                            config.nodeId(),
-                            () -> facts(config, election, peers, fresh),
-                            resilience::stats),
-                        resilience)));
+        .compose(id -> deployClientApi(config, election, peers, fresh, resilience));
+  }
+
+  /** The client gRPC API and the public event-bus API, each with its own {@link SwarmApi}. */
+  private Future<?> deployClientApi(
+      NodeConfig config,
+      Optional<ElectionState> election,
+      PeerDirectory peers,
+      long fresh,
+      ResilienceManager resilience) {
+    java.util.function.Supplier<SwarmApi> api =
+        () ->
+            new SwarmApi(
+                vertx,
+                config.nodeId(),
+                () -> facts(config, election, peers, fresh),
+                resilience::stats);
+    return vertx
+        .deployVerticle(new GrpcGatewayVerticle(config, api, resilience))
+        .compose(id -> vertx.deployVerticle(new EventBusApiVerticle(config, api, resilience)));
   }
 
   /**

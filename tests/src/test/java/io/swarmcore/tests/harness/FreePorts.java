@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and up on Linux): a port the system handed out as ephemeral could be taken again by some outgoing
  * connection (Hazelcast opens many) before the node binds it.
  */
-final class FreePorts {
+public final class FreePorts {
   private static final int FIRST = 20_000;
   private static final int LAST = 32_000;
   private static final AtomicInteger NEXT =
@@ -19,7 +19,7 @@ final class FreePorts {
 
   private FreePorts() {}
 
-  static int next() {
+  public static int next() {
     for (int tries = 0; tries < LAST - FIRST; tries++) {
       int port = NEXT.getAndUpdate(p -> p + 1 >= LAST ? FIRST : p + 1);
       if (free(port)) {
