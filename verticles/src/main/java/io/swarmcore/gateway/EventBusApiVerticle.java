@@ -13,9 +13,6 @@ import io.swarmcore.codecs.proto.Receipt;
 import io.swarmcore.codecs.proto.Transaction;
 import io.swarmcore.codecs.proto.ValidatorInfo;
 import io.swarmcore.node.NodeConfig;
-import io.swarmcore.resilience.Bulkhead;
-import io.swarmcore.resilience.ClusterRateLimiter;
-import io.swarmcore.resilience.ClusterRateLimiterConfig;
 import io.swarmcore.resilience.ResilienceManager;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -50,8 +47,7 @@ public final class EventBusApiVerticle extends VerticleBase {
   private SwarmApi api;
   private final ResilienceManager resilience;
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
-  private ClusterRateLimiter limiter;
-  private Bulkhead submissions;
+  private ClientLimits limits;
 
   /**
    * @param api makes the operations this verticle serves, on its own context
@@ -77,23 +73,18 @@ public final class EventBusApiVerticle extends VerticleBase {
   public Future<?> start() {
     NodeConfig.GatewaySettings settings = config.gateway();
     api = apiFactory.get();
-    limiter =
-        resilience.clusterRateLimiter(
-            "gateway-clients",
-            ClusterRateLimiterConfig.exact(settings.clientBurst(), settings.clientRatePerSecond()));
-    submissions =
-        resilience.bulkhead("gateway-submissions", settings.maxInFlightSubmissions(), 0, 0);
+    limits = new ClientLimits(vertx, settings, resilience);
     serve(
         "submit",
         body ->
-            submissions.execute(
+            limits.submission(
                 () ->
                     api.submit(transaction(body), waitFor(body))
                         .map(EventBusApiVerticle::receiptJson)));
     serve(
         "submit-async",
         body ->
-            submissions.execute(
+            limits.submission(
                 () ->
                     api.submitAsync(transaction(body))
                         .map(ack -> new JsonObject().put("hash", hex(ack.getTxHash())))));
@@ -166,22 +157,7 @@ public final class EventBusApiVerticle extends VerticleBase {
     if (client != null && client.length() > 128) {
       return Future.failedFuture(ApiException.invalid(CLIENT_ID + " is over 128 characters"));
     }
-    String key = client == null || client.isEmpty() ? "eventbus" : "id:" + client;
-    return limiter
-        .tryAcquire(key, 1)
-        .compose(
-            granted ->
-                granted
-                    ? Future.<Void>succeededFuture()
-                    : Future.failedFuture(
-                        new ApiException(
-                            ApiException.Kind.RESOURCE_EXHAUSTED,
-                            "rate limited: "
-                                + key
-                                + " may make "
-                                + config.gateway().clientRatePerSecond()
-                                + " requests a second across the cluster",
-                            Math.max(1, 1_000 / config.gateway().clientRatePerSecond()))));
+    return limits.admit(client == null || client.isEmpty() ? "eventbus" : "id:" + client);
   }
 
   private long waitFor(JsonObject body) {

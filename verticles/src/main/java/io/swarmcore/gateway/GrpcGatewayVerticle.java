@@ -3,9 +3,6 @@ package io.swarmcore.gateway;
 import io.swarmcore.codecs.proto.FinalizedBlock;
 import io.swarmcore.codecs.proto.SwarmClientGrpcService;
 import io.swarmcore.node.NodeConfig;
-import io.swarmcore.resilience.Bulkhead;
-import io.swarmcore.resilience.ClusterRateLimiter;
-import io.swarmcore.resilience.ClusterRateLimiterConfig;
 import io.swarmcore.resilience.ResilienceManager;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -42,8 +39,7 @@ public final class GrpcGatewayVerticle extends VerticleBase {
   // Made on this verticle's context at start: its finality watch runs there.
   private SwarmApi api;
   private final ResilienceManager resilience;
-  private ClusterRateLimiter limiter;
-  private Bulkhead submissions;
+  private ClientLimits limits;
   private HttpServer server;
 
   /**
@@ -65,12 +61,7 @@ public final class GrpcGatewayVerticle extends VerticleBase {
   public Future<?> start() {
     NodeConfig.GatewaySettings settings = config.gateway();
     api = apiFactory.get();
-    limiter =
-        resilience.clusterRateLimiter(
-            "gateway-clients",
-            ClusterRateLimiterConfig.exact(settings.clientBurst(), settings.clientRatePerSecond()));
-    submissions =
-        resilience.bulkhead("gateway-submissions", settings.maxInFlightSubmissions(), 0, 0);
+    limits = new ClientLimits(vertx, settings, resilience);
     GrpcServer grpc =
         GrpcServer.server(
             vertx, new GrpcServerOptions().setMaxMessageSize(settings.maxMessageBytes()));
@@ -118,14 +109,14 @@ public final class GrpcGatewayVerticle extends VerticleBase {
               unary(
                   request,
                   submit ->
-                      submissions.execute(
+                      limits.submission(
                           () -> api.submit(submit.getTransaction(), waitFor(request)))));
       grpc.callHandler(
           SwarmClientGrpcService.SubmitAsync,
           request ->
               unary(
                   request,
-                  submit -> submissions.execute(() -> api.submitAsync(submit.getTransaction()))));
+                  submit -> limits.submission(() -> api.submitAsync(submit.getTransaction()))));
       grpc.callHandler(
           SwarmClientGrpcService.GetReceipt,
           request -> unary(request, asked -> api.receipt(asked.getTxHash())));
@@ -218,22 +209,7 @@ public final class GrpcGatewayVerticle extends VerticleBase {
     } else {
       client = "id:" + client;
     }
-    String key = client;
-    return limiter
-        .tryAcquire(key, 1)
-        .compose(
-            granted ->
-                granted
-                    ? Future.<Void>succeededFuture()
-                    : Future.failedFuture(
-                        new ApiException(
-                            ApiException.Kind.RESOURCE_EXHAUSTED,
-                            "rate limited: "
-                                + key
-                                + " may make "
-                                + config.gateway().clientRatePerSecond()
-                                + " requests a second across the cluster; retry later",
-                            Math.max(1, 1_000 / config.gateway().clientRatePerSecond()))));
+    return limits.admit(client);
   }
 
   /** Ends the call with the status the failure names, and a message the client can act on. */

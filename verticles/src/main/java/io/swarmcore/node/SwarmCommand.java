@@ -18,6 +18,8 @@ import picocli.CommandLine.IVersionProvider;
       VrfCommand.class,
       ElectionCommand.class,
       SimulateCommand.class,
+      ClientCommand.class,
+      VerifyCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class SwarmCommand implements Runnable {
@@ -35,6 +37,11 @@ public final class SwarmCommand implements Runnable {
   /** Runs the command line without exiting the JVM (for tests and embedding). */
   public static int execute(String... args) {
     return new CommandLine(new SwarmCommand()).execute(args);
+  }
+
+  /** Like {@link #execute(String...)}, printing to {@code out} and {@code err}. */
+  public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+    return new CommandLine(new SwarmCommand()).setOut(out).setErr(err).execute(args);
   }
 
   @Override

@@ -116,7 +116,7 @@ class NodeConfigTest {
                 .put("cluster", new JsonObject().put("members", new JsonArray())));
     assertThat(e.problems())
         .containsExactlyInAnyOrder(
-            "unknown key \"nodeid\" (known keys: cluster, consensus, dataDir, genesisFile, grpc,"
+            "unknown key \"nodeid\" (known keys: cluster, consensus, dataDir, gateway, genesisFile, grpc,"
                 + " http, keyFile, mempool, nodeId, peers, resilience, storage)",
             "\"consensus.fastPathThreshold\" must be in (0, 1] (a share of the validators), got 0.0",
             "\"cluster.members\" must be a non-empty list of strings, got []",

@@ -131,6 +131,16 @@ public final class ClusterHarness implements AutoCloseable {
     return node;
   }
 
+  /** The genesis file of the prepared validators. */
+  public Path genesisFile() {
+    return workDir.resolve("genesis.json").toAbsolutePath();
+  }
+
+  /** A copy of a prepared node's configuration, as written to its node.json. */
+  public JsonObject config(String nodeId) {
+    return configs.get(nodeId).copy();
+  }
+
   /** The port of a prepared node's client gRPC API. */
   public int grpcPort(String nodeId) {
     return configs.get(nodeId).getJsonObject("grpc").getInteger("port");
