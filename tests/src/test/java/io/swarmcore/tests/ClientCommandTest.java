@@ -78,6 +78,7 @@ class ClientCommandTest {
     assertThat(submitted.exit()).as(submitted.err()).isZero();
     JsonObject receipt = new JsonObject(submitted.out().trim());
     assertThat(receipt.getBoolean("verified")).isTrue();
+    assertThat(receipt.getBoolean("independent")).as("keys from the node").isFalse();
     assertThat(receipt.getString("hash")).hasSize(64);
 
     String genesis = cluster.genesisFile().toString();
@@ -113,9 +114,31 @@ class ClientCommandTest {
 
     Run fetched =
         swarm(
-            "client", "receipt", "--target", target, "--hash", receipt.getString("hash"), "--json");
+            "client",
+            "receipt",
+            "--target",
+            target,
+            "--hash",
+            receipt.getString("hash"),
+            "--validators",
+            genesis,
+            "--json");
     assertThat(fetched.exit()).as(fetched.err()).isZero();
     assertThat(new JsonObject(fetched.out().trim()).getBoolean("verified")).isTrue();
+    assertThat(new JsonObject(fetched.out().trim()).getBoolean("independent")).isTrue();
+
+    Run another =
+        swarm(
+            "verify",
+            "receipt",
+            "--validators",
+            genesis,
+            "--receipt",
+            saved.toString(),
+            "--tx-hash",
+            "00".repeat(32));
+    assertThat(another.exit()).isEqualTo(1);
+    assertThat(another.out()).contains("the receipt is for transaction");
 
     Run unreadable = swarm("verify", "receipt", "--validators", genesis, "--receipt", genesis);
     assertThat(unreadable.exit()).isEqualTo(2);

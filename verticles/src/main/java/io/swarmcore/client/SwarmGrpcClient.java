@@ -87,30 +87,47 @@ public final class SwarmGrpcClient implements AutoCloseable {
         .compose(
             call -> {
               call.end(StreamBlocksRequest.newBuilder().setFromHeight(fromHeight).build());
-              return call.response();
-            })
-        .compose(
-            response -> {
-              Promise<Void> done = Promise.promise();
-              Handler<FinalizedBlock> handler =
-                  block -> {
-                    if (!done.future().isComplete() && !each.test(block)) {
-                      done.tryComplete();
-                      response.pause();
-                    }
-                  };
-              response.handler(handler);
-              response.exceptionHandler(done::tryFail);
-              response.endHandler(
-                  ended -> {
-                    if (response.status() == GrpcStatus.OK) {
-                      done.tryComplete();
-                    } else {
-                      done.tryFail(refused(response));
-                    }
-                  });
-              return done.future();
+              return call.response().compose(response -> follow(call, response, each));
             });
+  }
+
+  private static Future<Void> follow(
+      io.vertx.grpc.client.GrpcClientRequest<StreamBlocksRequest, FinalizedBlock> call,
+      GrpcClientResponse<StreamBlocksRequest, FinalizedBlock> response,
+      java.util.function.Predicate<FinalizedBlock> each) {
+    Promise<Void> done = Promise.promise();
+    Handler<FinalizedBlock> handler =
+        block -> {
+          if (done.future().isComplete()) {
+            return;
+          }
+          boolean more;
+          try {
+            more = each.test(block);
+          } catch (RuntimeException e) {
+            done.tryFail(e);
+            call.cancel();
+            return;
+          }
+          if (!more) {
+            done.tryComplete();
+            call.cancel(); // the node stops sending and frees the stream
+          }
+        };
+    response.handler(handler);
+    response.exceptionHandler(done::tryFail);
+    response.errorHandler(
+        error ->
+            done.tryFail(new Refused(GrpcStatus.CANCELLED, "the stream was reset: " + error, 0)));
+    response.endHandler(
+        ended -> {
+          if (response.status() == GrpcStatus.OK) {
+            done.tryComplete();
+          } else {
+            done.tryFail(refused(response));
+          }
+        });
+    return done.future();
   }
 
   private static Refused refused(GrpcClientResponse<?, ?> response) {

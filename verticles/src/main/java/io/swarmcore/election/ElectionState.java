@@ -73,6 +73,12 @@ public final class ElectionState implements LedgerGuard {
     next.ifPresent(epochListener);
   }
 
+  @Override
+  public long epochEnd(long height) {
+    long length = core.parameters().epochLength(); // immutable: no lock needed
+    return (height / length + 1) * length - 1;
+  }
+
   private static BlockHeader header(FinalizedBlock block) {
     try {
       return BlockHeader.parseFrom(block.getBlock().getHeader());

@@ -35,8 +35,10 @@ final class BlockStream {
     this.api = api;
     this.next = from;
     this.response = request.response();
-    request.exceptionHandler(cancelled -> end());
-    response.exceptionHandler(cancelled -> end());
+    // A client's cancel (or deadline) arrives as a gRPC error on the request.
+    request.errorHandler(cancelled -> end());
+    request.exceptionHandler(failed -> end());
+    response.exceptionHandler(failed -> end());
   }
 
   void start() {
@@ -73,7 +75,10 @@ final class BlockStream {
               }
               List<FinalizedBlock> blocks = read.result();
               for (FinalizedBlock block : blocks) {
-                response.write(block);
+                if (ended) {
+                  return;
+                }
+                response.write(block).onFailure(failed -> end());
               }
               next += blocks.size();
               if (!blocks.isEmpty() || again) {

@@ -24,6 +24,7 @@ final class ClientLimits {
 
   private final NodeConfig.GatewaySettings settings;
   private final ClusterRateLimiter cluster;
+  private final ClusterRateLimiter clusterAddresses;
   private final Map<String, TokenBucket> local;
   private final Bulkhead submissions;
 
@@ -35,6 +36,15 @@ final class ClientLimits {
                 "gateway-clients",
                 ClusterRateLimiterConfig.exact(
                     settings.clientBurst(), settings.clientRatePerSecond()))
+            : null;
+    // All clients behind one address together: four clients' worth, so that rotating client ids
+    // from one address does not multiply the budget.
+    this.clusterAddresses =
+        vertx.isClustered()
+            ? resilience.clusterRateLimiter(
+                "gateway-addresses",
+                ClusterRateLimiterConfig.exact(
+                    4 * settings.clientBurst(), 4 * settings.clientRatePerSecond()))
             : null;
     this.local =
         vertx.isClustered()
@@ -49,38 +59,71 @@ final class ClientLimits {
         resilience.bulkhead("gateway-submissions", settings.maxInFlightSubmissions(), 0, 0);
   }
 
-  /** One token of {@code client}'s bucket, or RESOURCE_EXHAUSTED with when to retry. */
-  Future<Void> admit(String client) {
-    Future<Boolean> granted;
-    if (cluster != null) {
-      granted = cluster.tryAcquire(client, 1);
-    } else {
-      synchronized (local) {
-        granted =
-            Future.succeededFuture(
-                local
-                    .computeIfAbsent(
-                        client,
-                        c ->
-                            new TokenBucket(settings.clientBurst(), settings.clientRatePerSecond()))
-                    .tryAcquire(1, System.nanoTime()));
-      }
+  /**
+   * One token of the client's bucket (and of its address's, when it has one), or RESOURCE_EXHAUSTED
+   * with when to retry. Completes on the caller's context, whichever member's answer completes the
+   * cluster round trip.
+   *
+   * @param address the client's network address, or null (the event bus has none)
+   * @param client the client's name: its id, or its address
+   */
+  Future<Void> admit(String address, String client) {
+    io.vertx.core.Context caller = io.vertx.core.Vertx.currentContext();
+    Future<Boolean> granted =
+        address == null
+            ? take(cluster, client, 1)
+            : take(clusterAddresses, "address:" + address, 4)
+                .compose(ok -> ok ? take(cluster, client, 1) : Future.succeededFuture(false));
+    io.vertx.core.Promise<Void> admitted = io.vertx.core.Promise.promise();
+    granted.onComplete(
+        decided -> {
+          Runnable answer =
+              () -> {
+                if (decided.failed()) {
+                  admitted.fail(decided.cause());
+                } else if (decided.result()) {
+                  admitted.complete();
+                } else {
+                  admitted.fail(refusal(client));
+                }
+              };
+          if (caller == null || caller == io.vertx.core.Vertx.currentContext()) {
+            answer.run();
+          } else {
+            caller.runOnContext(ignored -> answer.run());
+          }
+        });
+    return admitted.future();
+  }
+
+  /** A token from {@code shared} (clustered) or from this node's bucket for {@code key}. */
+  private Future<Boolean> take(ClusterRateLimiter shared, String key, int scale) {
+    if (shared != null) {
+      return shared.tryAcquire(key, 1);
     }
-    return granted.compose(
-        ok ->
-            ok
-                ? Future.<Void>succeededFuture()
-                : Future.failedFuture(
-                    new ApiException(
-                        ApiException.Kind.RESOURCE_EXHAUSTED,
-                        "rate limited: "
-                            + client
-                            + " may make "
-                            + settings.clientRatePerSecond()
-                            + " requests a second"
-                            + (cluster != null ? " across the cluster" : "")
-                            + "; retry later",
-                        Math.max(1, 1_000 / settings.clientRatePerSecond()))));
+    synchronized (local) {
+      return Future.succeededFuture(
+          local
+              .computeIfAbsent(
+                  key,
+                  k ->
+                      new TokenBucket(
+                          scale * settings.clientBurst(), scale * settings.clientRatePerSecond()))
+              .tryAcquire(1, System.nanoTime()));
+    }
+  }
+
+  private ApiException refusal(String client) {
+    return new ApiException(
+        ApiException.Kind.RESOURCE_EXHAUSTED,
+        "rate limited: "
+            + client
+            + " may make "
+            + settings.clientRatePerSecond()
+            + " requests a second"
+            + (cluster != null ? " across the cluster" : " at this node")
+            + "; retry later",
+        Math.max(1, 1_000 / settings.clientRatePerSecond()));
   }
 
   /** Runs a submission inside the bulkhead (full: RESOURCE_EXHAUSTED). */

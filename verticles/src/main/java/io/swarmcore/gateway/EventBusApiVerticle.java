@@ -77,10 +77,10 @@ public final class EventBusApiVerticle extends VerticleBase {
     serve(
         "submit",
         body ->
-            limits.submission(
-                () ->
-                    api.submit(transaction(body), waitFor(body))
-                        .map(EventBusApiVerticle::receiptJson)));
+            limits
+                .submission(() -> api.submitAsync(transaction(body)))
+                .compose(ack -> api.awaitFinal(ack.getTxHash(), waitFor(body)))
+                .map(EventBusApiVerticle::receiptJson));
     serve(
         "submit-async",
         body ->
@@ -119,20 +119,26 @@ public final class EventBusApiVerticle extends VerticleBase {
 
   private void answer(Message<Object> message, Function<JsonObject, Future<JsonObject>> call) {
     Future<JsonObject> reply;
-    try {
-      if (!(message.body() instanceof JsonObject body)) {
-        throw ApiException.invalid("the body must be a JSON object");
-      }
-      reply = admitted(message).compose(ok -> call.apply(body));
-    } catch (ApiException | IllegalArgumentException | ClassCastException e) {
-      reply = Future.failedFuture(e);
+    if (!(message.body() instanceof JsonObject body)) {
+      reply = Future.failedFuture(ApiException.invalid("the body must be a JSON object"));
+    } else {
+      reply =
+          admitted(message)
+              .compose(
+                  ok -> {
+                    try {
+                      return call.apply(body);
+                    } catch (ApiException refused) {
+                      return Future.failedFuture(refused);
+                    }
+                  });
     }
     reply.onComplete(
         done -> {
           if (done.succeeded()) {
             message.reply(done.result());
           } else {
-            ApiException refusal = refusal(done.cause());
+            ApiException refusal = GrpcGatewayVerticle.refusalOf(done.cause());
             message.fail(
                 refusal.kind().failureCode(),
                 refusal.kind()
@@ -145,67 +151,76 @@ public final class EventBusApiVerticle extends VerticleBase {
         });
   }
 
-  private static ApiException refusal(Throwable failure) {
-    if (failure instanceof IllegalArgumentException || failure instanceof ClassCastException) {
-      return ApiException.invalid(String.valueOf(failure.getMessage()));
-    }
-    return GrpcGatewayVerticle.refusalOf(failure);
-  }
-
   private Future<Void> admitted(Message<Object> message) {
     String client = message.headers().get(CLIENT_ID);
     if (client != null && client.length() > 128) {
       return Future.failedFuture(ApiException.invalid(CLIENT_ID + " is over 128 characters"));
     }
-    return limits.admit(client == null || client.isEmpty() ? "eventbus" : "id:" + client);
+    // Event-bus clients without an id share one bucket: name yourself with the header.
+    return limits.admit(null, client == null || client.isEmpty() ? "eventbus" : "id:" + client);
   }
 
   private long waitFor(JsonObject body) {
     long configured = config.gateway().submitTimeoutMs();
-    Long asked = body.getLong("timeoutMs");
-    return asked == null ? configured : Math.max(1, Math.min(configured, asked));
+    if (body.getValue("timeoutMs") == null) {
+      return configured;
+    }
+    return Math.max(1, Math.min(configured, number(body, "timeoutMs")));
   }
 
   /** {@code {"transaction": base64}} or {@code {"clientId", "nonce", "payload": base64}}. */
   private static ByteString transaction(JsonObject body) {
-    if (body.containsKey("transaction")) {
-      return ByteString.copyFrom(B64_IN.decode(body.getString("transaction")));
+    if (body.getValue("transaction") != null) {
+      return ByteString.copyFrom(base64(body, "transaction"));
     }
-    String clientId = body.getString("clientId");
-    if (clientId == null || !body.containsKey("payload")) {
+    if (!(body.getValue("clientId") instanceof String clientId)
+        || body.getValue("payload") == null) {
       throw ApiException.invalid(
           "a transaction is {\"transaction\": base64} or {\"clientId\", \"nonce\", \"payload\":"
               + " base64}");
     }
     return Transaction.newBuilder()
         .setClientId(clientId)
-        .setNonce(body.getLong("nonce", 0L))
-        .setPayload(ByteString.copyFrom(B64_IN.decode(body.getString("payload"))))
+        .setNonce(body.getValue("nonce") == null ? 0 : number(body, "nonce"))
+        .setPayload(ByteString.copyFrom(base64(body, "payload")))
         .build()
         .toByteString();
   }
 
-  private static ByteString hash(JsonObject body, String field) {
-    String hex = body.getString(field);
-    if (hex == null) {
-      throw ApiException.invalid("\"" + field + "\" (hex) is missing");
+  private static byte[] base64(JsonObject body, String field) {
+    if (!(body.getValue(field) instanceof String text)) {
+      throw ApiException.invalid("\"" + field + "\" must be a base64 string");
     }
-    return ByteString.copyFrom(HEX.parseHex(hex));
+    try {
+      return B64_IN.decode(text);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalid("\"" + field + "\" is not base64: " + e.getMessage());
+    }
+  }
+
+  private static ByteString hash(JsonObject body, String field) {
+    if (!(body.getValue(field) instanceof String hex)) {
+      throw ApiException.invalid("\"" + field + "\" must be a hex string");
+    }
+    try {
+      return ByteString.copyFrom(HEX.parseHex(hex));
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalid("\"" + field + "\" is not hex: " + e.getMessage());
+    }
   }
 
   private static long number(JsonObject body, String field) {
-    Long value = body.getLong(field);
-    if (value == null) {
-      throw ApiException.invalid("\"" + field + "\" is missing");
+    if (!(body.getValue(field) instanceof Number value)) {
+      throw ApiException.invalid("\"" + field + "\" must be a number");
     }
-    return value;
+    return value.longValue();
   }
 
   private static GetBlockRequest blockRequest(JsonObject body) {
-    if (body.containsKey("height")) {
+    if (body.getValue("height") != null) {
       return GetBlockRequest.newBuilder().setHeight(number(body, "height")).build();
     }
-    if (body.containsKey("hash")) {
+    if (body.getValue("hash") != null) {
       return GetBlockRequest.newBuilder().setBlockHash(hash(body, "hash")).build();
     }
     return GetBlockRequest.getDefaultInstance();

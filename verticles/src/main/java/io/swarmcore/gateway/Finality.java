@@ -28,17 +28,29 @@ final class Finality {
   private final Vertx vertx;
   private final String nodeId;
   private final Map<ByteString, List<Waiter>> waiting = new HashMap<>();
+  private final int maxWaiting;
+  private int waiters;
   private final MessageConsumer<Object> announcements;
   private boolean looking;
   private boolean lookAgain;
 
   private record Waiter(Promise<Receipt> receipt, long timer) {}
 
-  Finality(Vertx vertx, String nodeId) {
+  Finality(Vertx vertx, String nodeId, int maxWaiting) {
     this.vertx = vertx;
     this.nodeId = nodeId;
+    this.maxWaiting = maxWaiting;
+    // Several nodes may share a JVM (tests, embedding): only this node's own stores count.
     this.announcements =
-        vertx.eventBus().localConsumer(PbftVerticle.FINALIZED, announced -> lookUp());
+        vertx
+            .eventBus()
+            .localConsumer(
+                PbftVerticle.FINALIZED,
+                announced -> {
+                  if (nodeId.equals(announced.headers().get("node"))) {
+                    lookUp();
+                  }
+                });
   }
 
   /**
@@ -46,6 +58,15 @@ final class Finality {
    * timeoutMs} (the transaction stays submitted).
    */
   Future<Receipt> await(ByteString txHash, long timeoutMs) {
+    if (waiters >= maxWaiting) {
+      return Future.failedFuture(
+          new ApiException(
+              ApiException.Kind.RESOURCE_EXHAUSTED,
+              maxWaiting
+                  + " submissions already wait for finality at this node; the transaction stays"
+                  + " submitted: ask GetReceipt for it later",
+              1_000));
+    }
     Promise<Receipt> receipt = Promise.promise();
     long timer =
         vertx.setTimer(
@@ -62,6 +83,7 @@ final class Finality {
                           + " ms; it stays submitted: ask GetReceipt for it later"));
             });
     waiting.computeIfAbsent(txHash, h -> new ArrayList<>()).add(new Waiter(receipt, timer));
+    waiters++;
     lookUp(); // it may be final already
     return receipt.future();
   }
@@ -71,16 +93,33 @@ final class Finality {
     return waiting.size();
   }
 
+  /** Stops watching; every waiting submission is told the node stopped. */
   void close() {
     announcements.unregister();
-    waiting.values().forEach(list -> list.forEach(w -> vertx.cancelTimer(w.timer())));
+    waiting
+        .values()
+        .forEach(
+            list ->
+                list.forEach(
+                    w -> {
+                      vertx.cancelTimer(w.timer());
+                      w.receipt()
+                          .tryFail(
+                              new ApiException(
+                                  ApiException.Kind.UNAVAILABLE,
+                                  "the node's client API stopped; the transaction stays submitted",
+                                  1_000));
+                    }));
     waiting.clear();
+    waiters = 0;
   }
 
   private void forget(ByteString txHash, Promise<Receipt> receipt) {
     List<Waiter> list = waiting.get(txHash);
     if (list != null) {
-      list.removeIf(w -> w.receipt() == receipt);
+      if (list.removeIf(w -> w.receipt() == receipt)) {
+        waiters--;
+      }
       if (list.isEmpty()) {
         waiting.remove(txHash);
       }
@@ -101,7 +140,7 @@ final class Finality {
     waiting.keySet().forEach(hash -> hashes.add(HEX.formatHex(hash.toByteArray())));
     vertx
         .eventBus()
-        .<JsonArray>request(StorageVerticle.address(nodeId, "known-transactions"), hashes)
+        .<JsonArray>request(StorageVerticle.address(nodeId, "final-transactions"), hashes)
         .onComplete(
             known -> {
               looking = false;
@@ -125,6 +164,7 @@ final class Finality {
             reply -> {
               List<Waiter> done = waiting.remove(txHash);
               if (done != null) {
+                waiters -= done.size();
                 done.forEach(
                     w -> {
                       vertx.cancelTimer(w.timer());

@@ -103,14 +103,17 @@ public final class GrpcGatewayVerticle extends VerticleBase {
 
     @Override
     public void bind(GrpcServer grpc) {
+      // The bulkhead holds a submission while the mempool takes it, not while it becomes final
+      // (the finality watch has its own bound).
       grpc.callHandler(
           SwarmClientGrpcService.Submit,
           request ->
               unary(
                   request,
                   submit ->
-                      limits.submission(
-                          () -> api.submit(submit.getTransaction(), waitFor(request)))));
+                      limits
+                          .submission(() -> api.submitAsync(submit.getTransaction()))
+                          .compose(ack -> api.awaitFinal(ack.getTxHash(), waitFor(request)))));
       grpc.callHandler(
           SwarmClientGrpcService.SubmitAsync,
           request ->
@@ -162,6 +165,8 @@ public final class GrpcGatewayVerticle extends VerticleBase {
     Answer answer = new Answer(request.response());
     // A request over the size limit is reported here, and then again by last(): answered once.
     request.invalidMessageHandler(answer::refuse);
+    // A client that cancels (or whose deadline passed) gets no answer: the stream is gone.
+    request.errorHandler(cancelled -> answer.take());
     request
         .last()
         .compose(message -> admitted(request).compose(ok -> call.apply(message)))
@@ -201,15 +206,15 @@ public final class GrpcGatewayVerticle extends VerticleBase {
 
   /** The client's token from the cluster-wide bucket, or RESOURCE_EXHAUSTED with when to retry. */
   private Future<Void> admitted(GrpcServerRequest<?, ?> request) {
+    String address = request.connection().remoteAddress().hostAddress();
     String client = request.headers().get(CLIENT_ID);
     if (client == null || client.isEmpty()) {
-      client = "address:" + request.connection().remoteAddress().hostAddress();
-    } else if (client.length() > 128) {
-      return Future.failedFuture(ApiException.invalid(CLIENT_ID + " is over 128 characters"));
-    } else {
-      client = "id:" + client;
+      return limits.admit(address, "address:" + address);
     }
-    return limits.admit(client);
+    if (client.length() > 128) {
+      return Future.failedFuture(ApiException.invalid(CLIENT_ID + " is over 128 characters"));
+    }
+    return limits.admit(address, "id:" + client);
   }
 
   /** Ends the call with the status the failure names, and a message the client can act on. */

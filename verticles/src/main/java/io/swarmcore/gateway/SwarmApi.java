@@ -48,11 +48,23 @@ public final class SwarmApi {
 
   public SwarmApi(
       Vertx vertx, String nodeId, Supplier<NodeFacts> facts, Supplier<JsonObject> resilience) {
+    this(vertx, nodeId, facts, resilience, 10_000);
+  }
+
+  /**
+   * @param maxWaiting submissions that may wait for finality at once
+   */
+  public SwarmApi(
+      Vertx vertx,
+      String nodeId,
+      Supplier<NodeFacts> facts,
+      Supplier<JsonObject> resilience,
+      int maxWaiting) {
     this.vertx = vertx;
     this.nodeId = nodeId;
     this.facts = facts;
     this.resilienceStats = resilience;
-    this.finality = new Finality(vertx, nodeId);
+    this.finality = new Finality(vertx, nodeId, maxWaiting);
   }
 
   /** Takes a serialized {@code Transaction} into the mempool; answers with its hash at once. */
@@ -86,7 +98,15 @@ public final class SwarmApi {
 
   /** Submits, then waits until the transaction is final here or {@code timeoutMs} passed. */
   public Future<Receipt> submit(ByteString transaction, long timeoutMs) {
-    return submitAsync(transaction).compose(ack -> finality.await(ack.getTxHash(), timeoutMs));
+    return submitAsync(transaction).compose(ack -> awaitFinal(ack.getTxHash(), timeoutMs));
+  }
+
+  /**
+   * The receipt of a submitted transaction once it is final here; DEADLINE_EXCEEDED after {@code
+   * timeoutMs}; RESOURCE_EXHAUSTED when too many submissions wait already.
+   */
+  public Future<Receipt> awaitFinal(ByteString txHash, long timeoutMs) {
+    return finality.await(txHash, timeoutMs);
   }
 
   public Future<Receipt> receipt(ByteString txHash) {

@@ -15,4 +15,12 @@ public interface LedgerGuard {
   void check(FinalizedBlock block);
 
   void applied(FinalizedBlock block);
+
+  /**
+   * The height of the last block of the epoch that holds {@code height}: the validators who certify
+   * a block certify every block up to it (no guard: one endless epoch).
+   */
+  default long epochEnd(long height) {
+    return Long.MAX_VALUE;
+  }
 }

@@ -138,7 +138,14 @@ public final class StorageVerticle extends VerticleBase {
     bus.consumer(address(config.nodeId(), "block"), this::block);
     bus.consumer(address(config.nodeId(), "blocks"), this::blocks);
     bus.localConsumer(address(config.nodeId(), "consensus-state"), this::consensusState);
-    bus.localConsumer(address(config.nodeId(), "known-transactions"), this::knownTransactions);
+    bus.localConsumer(
+        address(config.nodeId(), "known-transactions"),
+        message -> knownTransactions(message, consensusReads));
+    // The same question from the client API, on the readers' pool: clients never queue ahead of
+    // consensus on its own executor.
+    bus.localConsumer(
+        address(config.nodeId(), "final-transactions"),
+        message -> knownTransactions(message, readers));
     bus.localConsumer(address(config.nodeId(), "save-consensus-state"), this::saveConsensusState);
     bus.consumer(address(config.nodeId(), "receipt"), this::receipt);
     bus.consumer(address(config.nodeId(), "proof"), this::proof);
@@ -280,10 +287,10 @@ public final class StorageVerticle extends VerticleBase {
   }
 
   /** A JSON array of hex transaction hashes: those of them already in the ledger. */
-  private void knownTransactions(Message<Object> message) {
+  private void knownTransactions(Message<Object> message, WorkerExecutor executor) {
     reply(
         message,
-        consensusReads,
+        executor,
         () -> {
           if (!(message.body() instanceof JsonArray hashes)) {
             throw StorageRequests.failure(
@@ -345,9 +352,9 @@ public final class StorageVerticle extends VerticleBase {
 
   /**
    * Everything a client needs to check its transaction's finality against the validator set: the
-   * block's certificate, the transaction's place under the tx root, and, once a block follows it,
-   * the block's place in the ledger tree whose root the tip block's header commits to (the tip is
-   * the anchor: its certificate proves that root).
+   * block's certificate, the transaction's place under the tx root, and, once a block of the same
+   * epoch follows it, the block's place in the ledger tree whose root that later block's header
+   * commits to (the anchor: the tip, or the epoch's last block; its certificate proves that root).
    */
   private Receipt receiptOf(byte[] txHash, TxLocation location) {
     FinalizedBlock block = store.block(location.height()).orElseThrow();
@@ -366,7 +373,10 @@ public final class StorageVerticle extends VerticleBase {
                     location.position(),
                     txTree.size(),
                     txTree.inclusionProof(location.position(), txTree.size())));
-    long anchorHeight = store.tip().size() - 1;
+    // The anchor is certified by the same validators as the block: one of the block's own epoch
+    // (a receipt is checked against one validator set; the set may change at an epoch's end).
+    long epochEnd = guard == null ? Long.MAX_VALUE : guard.epochEnd(location.height());
+    long anchorHeight = Math.min(store.tip().size() - 1, epochEnd);
     if (anchorHeight > location.height()) {
       FinalizedBlock anchor = store.block(anchorHeight).orElseThrow();
       receipt

@@ -86,6 +86,13 @@ final class ClientCommand implements Runnable {
         description = "Deadline of each call (default: ${DEFAULT-VALUE}).")
     long timeoutMs;
 
+    @Option(
+        names = "--faulty",
+        description =
+            "f of the validator set receipts are checked against (default ⌊(n − 1) / 3⌋, as the"
+                + " chain's configuration after validator changes).")
+    Integer faulty;
+
     /** Runs {@code call} against the target and waits for it; prints a refusal and returns null. */
     <T> T run(CommandSpec spec, Function<SwarmGrpcClient, Future<T>> call) {
       int colon = target.lastIndexOf(':');
@@ -113,7 +120,11 @@ final class ClientCommand implements Runnable {
         Thread.currentThread().interrupt();
         return null;
       } finally {
-        vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS);
+        try {
+          vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception closing) {
+          // Nothing left to do: the command's answer is printed already.
+        }
       }
     }
 
@@ -180,11 +191,17 @@ final class ClientCommand implements Runnable {
     @Spec CommandSpec spec;
 
     @Override
-    public Integer call() throws IOException {
-      byte[] bytes =
-          payload.file != null
-              ? Files.readAllBytes(payload.file)
-              : payload.text.getBytes(StandardCharsets.UTF_8);
+    public Integer call() {
+      byte[] bytes;
+      try {
+        bytes =
+            payload.file != null
+                ? Files.readAllBytes(payload.file)
+                : payload.text.getBytes(StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new ParameterException(
+            spec.commandLine(), "--payload-file " + payload.file + ": " + e.getMessage());
+      }
       SubmitRequest request =
           SubmitRequest.newBuilder()
               .setTransaction(
@@ -241,10 +258,11 @@ final class ClientCommand implements Runnable {
               : keysOf((NodeStatus) found[1]);
       return printReceipt(
           spec,
-          target.json,
+          target,
           receipt,
+          ByteString.copyFrom(LedgerHashes.transaction(request.getTransaction())),
           keys,
-          validators != null ? "file " + validators : "the node's report",
+          validators,
           out);
     }
   }
@@ -257,19 +275,40 @@ final class ClientCommand implements Runnable {
     return keys;
   }
 
-  /** Prints a receipt and its verification; writes it to {@code out} if given. */
+  /**
+   * Prints a receipt and its verification; writes it to {@code out} if given. A receipt for another
+   * transaction than the one asked about fails; a check against the keys the node itself reported
+   * is said to be no independent proof.
+   */
   static int printReceipt(
       CommandSpec spec,
-      boolean json,
+      Target target,
       Receipt receipt,
+      ByteString expectedTxHash,
       Map<String, PublicKey> keys,
-      String setFrom,
+      Path validatorsFile,
       Path out) {
-    Quorums quorums = Quorums.of(keys.size(), Quorums.maxFaulty(keys.size()));
-    ReceiptVerifier.Verdict verdict =
-        new ReceiptVerifier(
-                new CertificateVerifier(keys, quorums.fastQuorum(), quorums.slowQuorum()))
-            .verify(receipt);
+    if (keys.isEmpty()) {
+      spec.commandLine()
+          .getErr()
+          .println("the node reported no validators: nothing to check against");
+      spec.commandLine().getErr().flush();
+      return 1;
+    }
+    ReceiptVerifier.Verdict verdict;
+    try {
+      Quorums quorums =
+          Quorums.of(
+              keys.size(), target.faulty == null ? Quorums.maxFaulty(keys.size()) : target.faulty);
+      verdict =
+          new ReceiptVerifier(
+                  new CertificateVerifier(keys, quorums.fastQuorum(), quorums.slowQuorum()))
+              .verify(receipt);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--faulty: " + e.getMessage());
+    }
+    boolean sameTransaction = receipt.getTxHash().equals(expectedTxHash);
+    boolean ok = verdict.isFinal() && sameTransaction;
     if (out != null) {
       try {
         Files.write(out, receipt.toByteArray());
@@ -278,32 +317,46 @@ final class ClientCommand implements Runnable {
       }
     }
     String hash = HEX.formatHex(receipt.getTxHash().toByteArray());
-    if (json) {
+    String setFrom =
+        validatorsFile != null
+            ? "file " + validatorsFile
+            : "the node's own report (no independent proof: pass --validators)";
+    if (target.json) {
       JsonObject result =
           new JsonObject()
               .put("hash", hash)
               .put("height", receipt.getHeight())
               .put("position", receipt.getPosition())
-              .put("verified", verdict.isFinal())
+              .put("verified", ok)
+              .put("independent", validatorsFile != null)
               .put("anchored", verdict.anchored())
               .put("checks", new JsonArray(verdict.passed().stream().map(Enum::name).toList()))
               .put("validatorsFrom", setFrom);
       verdict.failure().ifPresent(f -> result.put("failure", f.toString()));
+      if (!sameTransaction) {
+        result.put("failure", "the receipt is for another transaction");
+      }
       print(spec, result.encode());
     } else {
       print(spec, "transaction " + hash);
       print(spec, "final at height " + receipt.getHeight() + ", position " + receipt.getPosition());
-      print(
-          spec,
-          verdict.isFinal()
-              ? "receipt verified against the validator set from "
-                  + setFrom
-                  + ": "
-                  + verdict.passed()
-                  + (verdict.anchored() ? "" : " (not anchored yet: the newest block)")
-              : "receipt does NOT verify: " + verdict.failure().orElseThrow());
+      if (!sameTransaction) {
+        print(spec, "receipt does NOT verify: it is for another transaction than the one asked");
+      } else {
+        print(
+            spec,
+            verdict.isFinal()
+                ? "receipt verified against the validator set from "
+                    + setFrom
+                    + ": "
+                    + verdict.passed()
+                    + (verdict.anchored()
+                        ? ""
+                        : " (not anchored yet: the newest block of its epoch)")
+                : "receipt does NOT verify: " + verdict.failure().orElseThrow());
+      }
     }
-    return verdict.isFinal() ? 0 : 1;
+    return ok ? 0 : 1;
   }
 
   @Command(name = "receipt", description = "Fetches and verifies a final transaction's receipt.")
@@ -357,12 +410,7 @@ final class ClientCommand implements Runnable {
               ? VerifyCommand.validatorKeys(spec, validators)
               : keysOf((NodeStatus) found[1]);
       return printReceipt(
-          spec,
-          target.json,
-          (Receipt) found[0],
-          keys,
-          validators != null ? "file " + validators : "the node's report",
-          out);
+          spec, target, (Receipt) found[0], ByteString.copyFrom(txHash), keys, validators, out);
     }
   }
 
@@ -525,6 +573,9 @@ final class ClientCommand implements Runnable {
 
     @Override
     public Integer call() {
+      if (count != null && count < 1) {
+        throw new ParameterException(spec.commandLine(), "--count must be at least 1");
+      }
       long[] seen = {0};
       long limit = count == null ? Long.MAX_VALUE : count;
       // The deadline of a stream is its blocks: without --count it runs until interrupted.

@@ -140,7 +140,8 @@ public final class NodeVerticle extends VerticleBase {
                 vertx,
                 config.nodeId(),
                 () -> facts(config, election, peers, fresh),
-                resilience::stats);
+                resilience::stats,
+                config.gateway().maxInFlightSubmissions());
     return vertx
         .deployVerticle(new GrpcGatewayVerticle(config, api, resilience))
         .compose(id -> vertx.deployVerticle(new EventBusApiVerticle(config, api, resilience)));

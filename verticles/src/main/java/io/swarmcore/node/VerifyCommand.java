@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -70,17 +71,42 @@ final class VerifyCommand implements Runnable {
     @Option(names = "--json", description = "One JSON object instead of text.")
     boolean json;
 
+    @Option(
+        names = "--tx-hash",
+        description = "The transaction the receipt must be for, hex (else any is accepted).")
+    String txHash;
+
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
       Map<String, PublicKey> keys = validatorKeys(spec, validators);
-      Quorums quorums =
-          Quorums.of(keys.size(), faulty == null ? Quorums.maxFaulty(keys.size()) : faulty);
+      Quorums quorums;
+      try {
+        quorums = Quorums.of(keys.size(), faulty == null ? Quorums.maxFaulty(keys.size()) : faulty);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--faulty: " + e.getMessage());
+      }
       ReceiptVerifier verifier =
           new ReceiptVerifier(
               new CertificateVerifier(keys, quorums.fastQuorum(), quorums.slowQuorum()));
-      ReceiptVerifier.Verdict verdict = verifier.verify(readReceipt(spec, receipt));
+      Receipt read = readReceipt(spec, receipt);
+      ReceiptVerifier.Verdict verdict = verifier.verify(read);
+      if (txHash != null
+          && !java.util.Arrays.equals(
+              read.getTxHash().toByteArray(), MerkleCommand.hex(spec, txHash, "--tx-hash"))) {
+        verdict =
+            new ReceiptVerifier.Verdict(
+                verdict.passed(),
+                java.util.Optional.of(
+                    new ReceiptVerifier.Failure(
+                        ReceiptVerifier.Check.HEADER,
+                        "the receipt is for transaction "
+                            + HexFormat.of().formatHex(read.getTxHash().toByteArray())
+                            + ", not "
+                            + txHash)),
+                false);
+      }
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         JsonObject result =

@@ -114,6 +114,11 @@ class ReceiptVerifierTest {
                               "not the receipt's 3");
                           assertFails(
                               receipt,
+                              r -> r.toBuilder().setPosition(1).build(),
+                              Check.HEADER,
+                              "position 1 in a block of 1");
+                          assertFails(
+                              receipt,
                               r ->
                                   r.toBuilder()
                                       .setCertificate(
@@ -205,5 +210,68 @@ class ReceiptVerifierTest {
     assertThat(verdict.failure().orElseThrow().check()).isEqualTo(check);
     assertThat(verdict.failure().orElseThrow().reason()).contains(reasonContains);
     assertThat(verdict.passed()).doesNotContain(check);
+  }
+
+  @Test
+  void theAnchorStaysInTheBlocksEpochWhoseValidatorsCertifyBoth(
+      Vertx vertx, VertxTestContext test) {
+    // Epochs of 3 blocks: 0..2, 3..5. The tip (4) is in the next epoch, whose set may differ.
+    LedgerGuard epochsOfThree =
+        new LedgerGuard() {
+          @Override
+          public void check(io.swarmcore.codecs.proto.FinalizedBlock block) {}
+
+          @Override
+          public void applied(io.swarmcore.codecs.proto.FinalizedBlock block) {}
+
+          @Override
+          public long epochEnd(long height) {
+            return (height / 3 + 1) * 3 - 1;
+          }
+        };
+    NodeConfig config =
+        NodeConfig.parse(
+            NodeConfigLoader.defaults()
+                .mergeIn(
+                    new JsonObject()
+                        .put("nodeId", "epochs")
+                        .put("dataDir", dir.resolve("epochs").toString())));
+    vertx
+        .deployVerticle(new StorageVerticle(config, null, epochsOfThree))
+        .compose(
+            id ->
+                vertx
+                    .eventBus()
+                    .request(
+                        StorageVerticle.address("epochs", "append-range"),
+                        BlockRange.newBuilder().addAllBlocks(chain.blocks).build()))
+        .compose(
+            appended -> Future.all(receiptAt(vertx, "epochs", 1), receiptAt(vertx, "epochs", 2)))
+        .onComplete(
+            test.succeeding(
+                both ->
+                    test.verify(
+                        () -> {
+                          Receipt first = both.resultAt(0);
+                          assertThat(first.getLedgerTreeSize())
+                              .as("anchored at its epoch's last block")
+                              .isEqualTo(2);
+                          assertThat(verifier.verify(first).anchored()).isTrue();
+                          Receipt last = both.resultAt(1);
+                          assertThat(last.hasAnchor()).as("the epoch's last block").isFalse();
+                          assertThat(verifier.verify(last).isFinal()).isTrue();
+                          test.completeNow();
+                        })));
+  }
+
+  private Future<Receipt> receiptAt(Vertx vertx, String node, int height) {
+    byte[] txHash =
+        LedgerHashes.transaction(chain.blocks.get(height).getBlock().getTransactions(0));
+    return vertx
+        .eventBus()
+        .<Receipt>request(
+            StorageVerticle.address(node, "receipt"),
+            new JsonObject().put("txHash", HEX.formatHex(txHash)))
+        .map(reply -> reply.body());
   }
 }
