@@ -33,7 +33,7 @@ class ClientCommandTest {
 
   @BeforeAll
   static void startOneValidator() {
-    cluster = ClusterHarness.prepareValidatorsInJvm("client-cli", 1, new JsonObject());
+    cluster = ClusterHarness.prepareValidators("client-cli", 1, new JsonObject());
     cluster.startNodeInJvm("node-a", Duration.ofSeconds(90));
     target = "127.0.0.1:" + cluster.grpcPort("node-a");
   }

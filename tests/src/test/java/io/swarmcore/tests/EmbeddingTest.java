@@ -33,7 +33,7 @@ class EmbeddingTest {
   @Test
   void anApplicationsVertxRunsANodeThatFinalizesAndStopsCleanly() {
     try (ClusterHarness files =
-        ClusterHarness.prepareValidatorsInJvm("embedding", 1, new JsonObject())) {
+        ClusterHarness.prepareValidators("embedding", 1, new JsonObject())) {
       JsonObject config = files.config("node-a");
       NodeConfig parsed =
           NodeConfig.parse(NodeConfigLoader.defaults().mergeIn(config.copy(), true));

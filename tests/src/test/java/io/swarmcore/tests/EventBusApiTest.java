@@ -40,7 +40,7 @@ class EventBusApiTest {
   @BeforeAll
   static void startOneValidator() {
     cluster =
-        ClusterHarness.prepareValidatorsInJvm(
+        ClusterHarness.prepareValidators(
             "eventbus-api",
             1,
             new JsonObject()

@@ -291,7 +291,8 @@ public final class EventBusApiVerticle extends VerticleBase {
         .put("newRoot", hex(proof.getNewRoot()));
   }
 
-  static JsonObject statusJson(NodeStatus status) {
+  /** A node's status as JSON (the {@code status} verb's reply; {@code swarm client status}). */
+  public static JsonObject statusJson(NodeStatus status) {
     JsonArray validators = new JsonArray();
     for (ValidatorInfo v : status.getValidatorsList()) {
       validators.add(

@@ -226,42 +226,11 @@ final class ClientCommand implements Runnable {
             spec, target.json ? new JsonObject().put("hash", hash).encode() : "submitted " + hash);
         return 0;
       }
-      Object[] found = new Object[2];
-      Boolean ok =
-          target.run(
-              spec,
-              client ->
-                  client
-                      .call(SwarmClientGrpcClient.Submit, request, target.timeoutMs)
-                      .compose(
-                          receipt -> {
-                            found[0] = receipt;
-                            return validators != null
-                                ? Future.succeededFuture((NodeStatus) null)
-                                : client.call(
-                                    SwarmClientGrpcClient.GetStatus,
-                                    GetStatusRequest.getDefaultInstance(),
-                                    target.timeoutMs);
-                          })
-                      .map(
-                          status -> {
-                            found[1] = status;
-                            return true;
-                          }));
-      if (ok == null) {
-        return 1;
-      }
-      Receipt receipt = (Receipt) found[0];
-      Map<String, PublicKey> keys =
-          validators != null
-              ? VerifyCommand.validatorKeys(spec, validators)
-              : keysOf((NodeStatus) found[1]);
-      return printReceipt(
+      return fetchAndPrint(
           spec,
           target,
-          receipt,
+          client -> client.call(SwarmClientGrpcClient.Submit, request, target.timeoutMs),
           ByteString.copyFrom(LedgerHashes.transaction(request.getTransaction())),
-          keys,
           validators,
           out);
     }
@@ -273,6 +242,50 @@ final class ClientCommand implements Runnable {
       keys.put(v.getId(), PublicKey.of(v.getPublicKey().toByteArray()));
     }
     return keys;
+  }
+
+  /**
+   * Fetches a receipt (and, without a validators file, the set the node reports), then prints it
+   * verified; exit code as {@link #printReceipt}, or 1 when the node refused.
+   */
+  static int fetchAndPrint(
+      CommandSpec spec,
+      Target target,
+      Function<SwarmGrpcClient, Future<Receipt>> fetch,
+      ByteString expectedTxHash,
+      Path validatorsFile,
+      Path out) {
+    Object[] found = new Object[2];
+    Boolean fetched =
+        target.run(
+            spec,
+            client ->
+                fetch
+                    .apply(client)
+                    .compose(
+                        receipt -> {
+                          found[0] = receipt;
+                          return validatorsFile != null
+                              ? Future.succeededFuture((NodeStatus) null)
+                              : client.call(
+                                  SwarmClientGrpcClient.GetStatus,
+                                  GetStatusRequest.getDefaultInstance(),
+                                  target.timeoutMs);
+                        })
+                    .map(
+                        status -> {
+                          found[1] = status;
+                          return true;
+                        }));
+    if (fetched == null) {
+      return 1;
+    }
+    Map<String, PublicKey> keys =
+        validatorsFile != null
+            ? VerifyCommand.validatorKeys(spec, validatorsFile)
+            : keysOf((NodeStatus) found[1]);
+    return printReceipt(
+        spec, target, (Receipt) found[0], expectedTxHash, keys, validatorsFile, out);
   }
 
   /**
@@ -377,40 +390,17 @@ final class ClientCommand implements Runnable {
     @Override
     public Integer call() {
       byte[] txHash = MerkleCommand.hex(spec, hash, "--hash");
-      Object[] found = new Object[2];
-      Boolean ok =
-          target.run(
-              spec,
-              client ->
-                  client
-                      .call(
-                          SwarmClientGrpcClient.GetReceipt,
-                          GetReceiptRequest.newBuilder()
-                              .setTxHash(ByteString.copyFrom(txHash))
-                              .build(),
-                          target.timeoutMs)
-                      .compose(
-                          receipt -> {
-                            found[0] = receipt;
-                            return client.call(
-                                SwarmClientGrpcClient.GetStatus,
-                                GetStatusRequest.getDefaultInstance(),
-                                target.timeoutMs);
-                          })
-                      .map(
-                          status -> {
-                            found[1] = status;
-                            return true;
-                          }));
-      if (ok == null) {
-        return 1;
-      }
-      Map<String, PublicKey> keys =
-          validators != null
-              ? VerifyCommand.validatorKeys(spec, validators)
-              : keysOf((NodeStatus) found[1]);
-      return printReceipt(
-          spec, target, (Receipt) found[0], ByteString.copyFrom(txHash), keys, validators, out);
+      return fetchAndPrint(
+          spec,
+          target,
+          client ->
+              client.call(
+                  SwarmClientGrpcClient.GetReceipt,
+                  GetReceiptRequest.newBuilder().setTxHash(ByteString.copyFrom(txHash)).build(),
+                  target.timeoutMs),
+          ByteString.copyFrom(txHash),
+          validators,
+          out);
     }
   }
 
@@ -513,29 +503,8 @@ final class ClientCommand implements Runnable {
       if (status == null) {
         return 1;
       }
-      JsonArray validators = new JsonArray();
-      status
-          .getValidatorsList()
-          .forEach(
-              v ->
-                  validators.add(
-                      new JsonObject()
-                          .put("id", v.getId())
-                          .put("stake", v.getStake())
-                          .put("up", v.getUp())));
       if (target.json) {
-        print(
-            spec,
-            new JsonObject()
-                .put("nodeId", status.getNodeId())
-                .put("height", status.getHeight())
-                .put("view", status.getView())
-                .put("epoch", status.getEpoch())
-                .put("leader", status.getLeader())
-                .put("validators", validators)
-                .put("fastPathShare", status.getFastPathShare())
-                .put("peersUp", status.getPeersUp())
-                .encode());
+        print(spec, io.swarmcore.gateway.EventBusApiVerticle.statusJson(status).encode());
       } else {
         print(spec, "node      " + status.getNodeId());
         print(spec, "height    " + status.getHeight());

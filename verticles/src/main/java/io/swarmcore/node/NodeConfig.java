@@ -102,13 +102,17 @@ public record NodeConfig(
    * @param clientRatePerSecond requests a client may make a second, cluster-wide (a token bucket
    *     per client id in a Hazelcast map)
    * @param clientBurst the bucket's size
+   * @param addressRatePerSecond requests all clients at one network address may make a second
+   * @param addressBurst that bucket's size
    */
   public record GatewaySettings(
       int maxMessageBytes,
       long submitTimeoutMs,
       int maxInFlightSubmissions,
       long clientRatePerSecond,
-      long clientBurst) {}
+      long clientBurst,
+      long addressRatePerSecond,
+      long addressBurst) {}
 
   private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final int MAX_PORT = 65_535;
@@ -156,7 +160,9 @@ public record NodeConfig(
           "submitTimeoutMs",
           "maxInFlightSubmissions",
           "clientRatePerSecond",
-          "clientBurst");
+          "clientBurst",
+          "addressRatePerSecond",
+          "addressBurst");
   private static final long MIN_MAP_SIZE = 64L << 20;
 
   /**
@@ -205,7 +211,9 @@ public record NodeConfig(
             fields.longValue(gatewayJson, "gateway", "submitTimeoutMs", 1, 3_600_000),
             fields.integer(gatewayJson, "gateway", "maxInFlightSubmissions", 1, 1_000_000),
             fields.longValue(gatewayJson, "gateway", "clientRatePerSecond", 1, 100_000_000),
-            fields.longValue(gatewayJson, "gateway", "clientBurst", 1, 1_000_000_000));
+            fields.longValue(gatewayJson, "gateway", "clientBurst", 1, 1_000_000_000),
+            fields.longValue(gatewayJson, "gateway", "addressRatePerSecond", 1, 100_000_000),
+            fields.longValue(gatewayJson, "gateway", "addressBurst", 1, 1_000_000_000));
 
     ResilienceSettings resilience = null;
     try {

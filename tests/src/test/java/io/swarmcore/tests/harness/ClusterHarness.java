@@ -103,11 +103,10 @@ public final class ClusterHarness implements AutoCloseable {
 
   /**
    * Writes the files of {@code count} validators of one chain, each configuration with {@code
-   * overrides} merged in, and starts none: {@link #startNodeInJvm} starts them as clustered Vert.x
-   * instances in this JVM.
+   * overrides} merged in, and starts none: {@link #startNodeInJvm} starts one as a clustered Vert.x
+   * instance in this JVM, {@link #startNode} as a JVM of its own.
    */
-  public static ClusterHarness prepareValidatorsInJvm(
-      String testName, int count, JsonObject overrides) {
+  public static ClusterHarness prepareValidators(String testName, int count, JsonObject overrides) {
     ClusterHarness harness = new ClusterHarness(testName);
     harness.overrides = overrides.copy();
     try {
@@ -170,14 +169,7 @@ public final class ClusterHarness implements AutoCloseable {
    * starts none of them: the test prepares their data, then calls {@link #startNode} for each.
    */
   public static ClusterHarness prepareValidatorJvms(String testName, int count) {
-    ClusterHarness harness = new ClusterHarness(testName);
-    try {
-      harness.prepare(count, true);
-      return harness;
-    } catch (RuntimeException | Error e) {
-      harness.close();
-      throw e;
-    }
+    return prepareValidators(testName, count, new JsonObject());
   }
 
   /** Merges {@code overrides} into a prepared node's configuration before it starts. */

@@ -83,6 +83,16 @@ public final class GrpcProbe implements AutoCloseable {
         request);
   }
 
+  /** Like {@link #call}, without waiting: many such calls are in flight at once. */
+  public <Q, R> com.google.common.util.concurrent.ListenableFuture<R> start(
+      MethodDescriptor<Q, R> method, Q request, String client, long deadlineMs) {
+    return ClientCalls.futureUnaryCall(
+        ClientInterceptors.intercept(channel, clientId(client))
+            .newCall(
+                method, CallOptions.DEFAULT.withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS)),
+        request);
+  }
+
   /** The blocks a StreamBlocks call sends, as they come, within {@code deadlineMs}. */
   public Iterator<FinalizedBlock> stream(long fromHeight, String client, long deadlineMs) {
     return ClientCalls.blockingServerStreamingCall(
