@@ -42,7 +42,8 @@ public record NodeConfig(
       double fastPathThreshold,
       long commitGraceMs,
       int pipelineDepth,
-      long snapshotSyncMinBlocks) {
+      long snapshotSyncMinBlocks,
+      io.swarmcore.pbft.FaultInjection faultInjection) {
 
     /**
      * The quorums the replica uses. The threshold goes through its shortest decimal form, so 0.7
@@ -140,7 +141,8 @@ public record NodeConfig(
           "fastPathThreshold",
           "commitGraceMs",
           "pipelineDepth",
-          "snapshotSyncMinBlocks");
+          "snapshotSyncMinBlocks",
+          "faultInjection");
   private static final Set<String> ENDPOINT_KEYS = Set.of("host", "port");
   private static final Set<String> CLUSTER_KEYS = Set.of("name", "host", "port", "members");
   private static final Set<String> PEERS_KEYS = Set.of("announceIntervalMs");
@@ -277,7 +279,20 @@ public record NodeConfig(
         threshold,
         fields.longValue(json, "consensus", "commitGraceMs", 0, 10_000),
         fields.integer(json, "consensus", "pipelineDepth", 1, 64),
-        fields.longValue(json, "consensus", "snapshotSyncMinBlocks", 0, Long.MAX_VALUE));
+        fields.longValue(json, "consensus", "snapshotSyncMinBlocks", 0, Long.MAX_VALUE),
+        faultInjection(fields, json));
+  }
+
+  private static io.swarmcore.pbft.FaultInjection faultInjection(
+      JsonFields fields, JsonObject json) {
+    String name = json.getValue("faultInjection") instanceof String text ? text : "none";
+    try {
+      return io.swarmcore.pbft.FaultInjection.of(name);
+    } catch (IllegalArgumentException e) {
+      fields.problem(
+          "\"consensus.faultInjection\" must be none, silent or equivocate, got \"" + name + "\"");
+      return io.swarmcore.pbft.FaultInjection.NONE;
+    }
   }
 
   private static Endpoint endpoint(JsonFields fields, JsonObject parent, String name) {

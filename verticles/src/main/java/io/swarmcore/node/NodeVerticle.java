@@ -191,6 +191,14 @@ public final class NodeVerticle extends VerticleBase {
             resilience,
             new io.swarmcore.election.ElectionEpochs(
                 state, state.parameters(), config.nodeId(), vrfSecret));
+    if (config.consensus().faultInjection() != io.swarmcore.pbft.FaultInjection.NONE) {
+      LOG.warn(
+          "node {} MISBEHAVES ON PURPOSE: consensus.faultInjection = {} (demo and fault tests"
+              + " only; never in a real deployment)",
+          config.nodeId(),
+          config.consensus().faultInjection());
+      consensus.misbehaving(config.consensus().faultInjection());
+    }
     metrics.gauge(
         "swarm_consensus_height", "Blocks final at this node", () -> consensus.stats().height());
     metrics.gauge("swarm_consensus_view", "Current view", () -> consensus.stats().view());

@@ -18,6 +18,7 @@ import picocli.CommandLine.IVersionProvider;
       VrfCommand.class,
       ElectionCommand.class,
       SimulateCommand.class,
+      DemoCommand.class,
       ClientCommand.class,
       VerifyCommand.class,
       CommandLine.HelpCommand.class

@@ -124,6 +124,7 @@ public final class PbftVerticle extends VerticleBase {
   private final Settings settings;
   private final ResilienceManager resilience;
   private final EpochRules epochs;
+  private FaultInjection fault = FaultInjection.NONE;
 
   // The voters consensus runs with (docs/CONSENSUS-NODE.md, validator-set changes), replaced where
   // the election's set changes; self is -1 and the replica null while this node is not one of
@@ -218,6 +219,12 @@ public final class PbftVerticle extends VerticleBase {
     this.key = key;
     this.quorumsFor = quorumsFor;
     this.settings = settings;
+  }
+
+  /** Makes this validator misbehave as {@code fault} (demo and fault tests only). */
+  public PbftVerticle misbehaving(FaultInjection fault) {
+    this.fault = fault;
+    return this;
   }
 
   /**
@@ -852,7 +859,11 @@ public final class PbftVerticle extends VerticleBase {
     view = replica.view();
     for (ReplicaOutput<NodeBlock, SignedEnvelope> output : outputs) {
       Optional<SignedEnvelope> envelope = wire.encode(output);
-      if (envelope.isPresent()) {
+      if (envelope.isPresent()
+          && fault == FaultInjection.EQUIVOCATE
+          && output instanceof ReplicaOutput.SendPrePrepare<NodeBlock, SignedEnvelope> proposal) {
+        equivocate(envelope.get(), proposal);
+      } else if (envelope.isPresent()) {
         broadcast(envelope.get());
       } else if (output instanceof ReplicaOutput.Finalize<NodeBlock, SignedEnvelope> f) {
         store(f);
@@ -885,7 +896,43 @@ public final class PbftVerticle extends VerticleBase {
     propose();
   }
 
+  /**
+   * Fault injection: the proposal to the first half of the others, a conflicting one (the same
+   * transactions under another header: a later timestamp) to the rest.
+   */
+  private void equivocate(
+      SignedEnvelope honest, ReplicaOutput.SendPrePrepare<NodeBlock, SignedEnvelope> proposal) {
+    BlockHeader header = headerOf(proposal.block());
+    NodeBlock twin =
+        NodeBlock.of(
+            proposal.block().block().toBuilder()
+                .setHeader(
+                    header.toBuilder()
+                        .setTimestampMs(header.getTimestampMs() + 1)
+                        .build()
+                        .toByteString())
+                .build());
+    SignedEnvelope conflicting =
+        wire.encode(
+                new ReplicaOutput.SendPrePrepare<NodeBlock, SignedEnvelope>(
+                    proposal.view(), proposal.sequence(), twin))
+            .orElseThrow();
+    int sent = 0;
+    for (int i = 0; i < validators.size(); i++) {
+      String id = validators.idOf(i);
+      if (!id.equals(selfId)) {
+        vertx
+            .eventBus()
+            .publish(
+                address(id, "inbox"), sent++ < (validators.size() - 1) / 2 ? honest : conflicting);
+      }
+    }
+  }
+
   private void broadcast(SignedEnvelope envelope) {
+    if (fault == FaultInjection.SILENT) {
+      return;
+    }
     for (int i = 0; i < validators.size(); i++) {
       String id = validators.idOf(i);
       if (!id.equals(selfId)) {

@@ -21,7 +21,9 @@ class EnvironmentOverridesTest {
     NodeConfig config = NodeConfig.parse(EnvironmentOverrides.apply(merged));
 
     assertThat(config.consensus())
-        .isEqualTo(new NodeConfig.Consensus(7, 2, false, 0.9, 150, 4, 10_000));
+        .isEqualTo(
+            new NodeConfig.Consensus(
+                7, 2, false, 0.9, 150, 4, 10_000, io.swarmcore.pbft.FaultInjection.NONE));
     assertThat(config.cluster().members()).containsExactly("127.0.0.1:5701", "127.0.0.1:5702");
   }
 

@@ -1,0 +1,241 @@
+package io.swarmcore.demo;
+
+import io.swarmcore.Swarm;
+import io.swarmcore.crypto.KeyFile;
+import io.swarmcore.crypto.PublicKey;
+import io.swarmcore.crypto.SigningKey;
+import io.swarmcore.crypto.vrf.VrfKeyPair;
+import io.swarmcore.crypto.vrf.VrfSuite;
+import io.swarmcore.node.HazelcastConfigs;
+import io.swarmcore.node.NodeConfig;
+import io.swarmcore.node.NodeConfigLoader;
+import io.swarmcore.node.NodeVertx;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A fresh chain of validators in this JVM: each a clustered Vert.x instance (real Hazelcast on
+ * 127.0.0.1, a random cluster name, free ports) running a whole node through {@link Swarm#embed},
+ * with keys, genesis and ledgers in a temporary folder that {@link #close} removes.
+ */
+public final class LocalChain implements AutoCloseable {
+  private static final HexFormat HEX = HexFormat.of();
+
+  /** One running validator. */
+  public record Member(String nodeId, int grpcPort, Vertx vertx, Swarm.EmbeddedNode node) {}
+
+  private final Path dir;
+  private final List<Member> members = new ArrayList<>();
+  private final Map<String, PublicKey> votingKeys = new LinkedHashMap<>();
+
+  private LocalChain(Path dir) {
+    this.dir = dir;
+  }
+
+  /**
+   * Starts {@code validators} validators node-1..node-N.
+   *
+   * @param overrides configuration merged into a node's, given its id and the id of the leader of
+   *     view 0 (empty for none)
+   */
+  public static LocalChain start(
+      int validators,
+      java.util.function.BiFunction<String, String, JsonObject> overrides,
+      Duration timeout) {
+    LocalChain chain;
+    try {
+      chain = new LocalChain(Files.createTempDirectory("swarm-demo-"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    try {
+      chain.launch(validators, overrides, timeout);
+      return chain;
+    } catch (RuntimeException | Error e) {
+      chain.close();
+      throw e;
+    }
+  }
+
+  public List<Member> members() {
+    return List.copyOf(members);
+  }
+
+  /** Every validator's voting key, by id: what a receipt is verified against. */
+  public Map<String, PublicKey> votingKeys() {
+    return Map.copyOf(votingKeys);
+  }
+
+  private void launch(
+      int count,
+      java.util.function.BiFunction<String, String, JsonObject> overrides,
+      Duration timeout) {
+    SecureRandom random = new SecureRandom();
+    String clusterName = "swarm-demo-" + HEX.formatHex(bytes(random, 6));
+    List<Integer> clusterPorts = new ArrayList<>();
+    JsonArray memberAddresses = new JsonArray();
+    for (int i = 0; i < count; i++) {
+      int port = freePort();
+      clusterPorts.add(port);
+      memberAddresses.add("127.0.0.1:" + port);
+    }
+    JsonArray validators = new JsonArray();
+    List<JsonObject> configs = new ArrayList<>();
+    for (int i = 1; i <= count; i++) {
+      String nodeId = "node-" + i;
+      SigningKey key = SigningKey.generate(random);
+      VrfKeyPair vrf = VrfSuite.P256_SHA256_TAI.vrf().generate(random);
+      votingKeys.put(nodeId, key.publicKey());
+      Path nodeDir = dir.resolve(nodeId);
+      Path keyFile = nodeDir.resolve("key.json");
+      try {
+        Files.createDirectories(nodeDir);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      KeyFile.write(keyFile, key, vrf);
+      validators.add(
+          new JsonObject()
+              .put("id", nodeId)
+              .put("votingKey", key.publicKey().hex())
+              .put("vrfSuite", vrf.suite().name())
+              .put("vrfKey", HEX.formatHex(vrf.publicKey()))
+              .put("stake", 100)
+              .put("address", ""));
+      configs.add(
+          new JsonObject()
+              .put("nodeId", nodeId)
+              .put("keyFile", keyFile.toString())
+              .put("dataDir", nodeDir.resolve("data").toString())
+              .put("genesisFile", dir.resolve("genesis.json").toString())
+              .put("http", new JsonObject().put("host", "127.0.0.1").put("port", freePort()))
+              .put("grpc", new JsonObject().put("host", "127.0.0.1").put("port", freePort()))
+              .put(
+                  "cluster",
+                  new JsonObject()
+                      .put("name", clusterName)
+                      .put("host", "127.0.0.1")
+                      .put("port", clusterPorts.get(i - 1))
+                      .put("members", memberAddresses))
+              .put("peers", new JsonObject().put("announceIntervalMs", 500))
+              .put(
+                  "consensus",
+                  new JsonObject()
+                      .put("validatorCount", count)
+                      .put("byzantineTolerance", (count - 1) / 3)));
+    }
+    JsonObject genesis =
+        new JsonObject()
+            .put("seed", HEX.formatHex(bytes(random, 32)))
+            .put("epochLength", 1_000_000_000L)
+            .put("governanceKey", SigningKey.generate(random).publicKey().hex())
+            .put("validators", validators);
+    try {
+      Files.writeString(dir.resolve("genesis.json"), genesis.encodePrettily());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    var parameters = io.swarmcore.election.Genesis.read(dir.resolve("genesis.json"));
+    String firstLeader =
+        io.swarmcore.election.core.LeaderSchedule.leader(
+                parameters.genesisValidators(), parameters.genesisSeed(), 0)
+            .id();
+    configs.forEach(
+        config -> config.mergeIn(overrides.apply(config.getString("nodeId"), firstLeader), true));
+    List<Future<Member>> starting = new ArrayList<>();
+    for (JsonObject config : configs) {
+      starting.add(startMember(config));
+    }
+    Future<?> all = Future.all(starting);
+    await(all, timeout);
+    starting.forEach(member -> this.members.add(member.result()));
+  }
+
+  private static Future<Member> startMember(JsonObject config) {
+    NodeConfig parsed = NodeConfig.parse(NodeConfigLoader.defaults().mergeIn(config.copy(), true));
+    VertxOptions options = NodeVertx.withDefaults(new VertxOptions(), parsed);
+    return Vertx.builder()
+        .with(options)
+        .withClusterManager(new HazelcastClusterManager(HazelcastConfigs.forNode(parsed.cluster())))
+        .buildClustered()
+        .compose(
+            vertx ->
+                Swarm.embed(vertx, config)
+                    .map(node -> new Member(parsed.nodeId(), parsed.grpc().port(), vertx, node)));
+  }
+
+  static <T> T await(Future<T> future, Duration timeout) {
+    try {
+      return future
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("not done within " + timeout.toSeconds() + " s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port on 127.0.0.1", e);
+    }
+  }
+
+  private static byte[] bytes(SecureRandom random, int length) {
+    byte[] bytes = new byte[length];
+    random.nextBytes(bytes);
+    return bytes;
+  }
+
+  /** Stops every node, then every Vert.x instance (all at once), then removes the folder. */
+  @Override
+  public void close() {
+    List<Future<?>> stopping = new ArrayList<>();
+    members.forEach(member -> stopping.add(member.node().stop()));
+    try {
+      await(Future.join(stopping), Duration.ofSeconds(30));
+    } catch (RuntimeException e) {
+      // Close the instances anyway.
+    }
+    List<Future<?>> closing = new ArrayList<>();
+    members.forEach(member -> closing.add(member.vertx().close()));
+    try {
+      await(Future.join(closing), Duration.ofSeconds(30));
+    } catch (RuntimeException e) {
+      // The folder goes anyway.
+    }
+    members.clear();
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      // A temporary folder left behind is no failure of the demo.
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package io.swarmcore.node;
+
+import io.swarmcore.demo.Demo;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code swarm demo}: a local chain in this JVM under load, then its checks (docs/DEMO in the
+ * README). Exit 0 when a receipt verified and no validator diverged, 1 otherwise.
+ */
+@Command(
+    name = "demo",
+    description =
+        "Starts N validators on 127.0.0.1 in this JVM (clustered Vert.x, real Hazelcast, a"
+            + " temporary folder), submits load through their gRPC gateways with a live progress"
+            + " line, then verifies a receipt offline and checks that every validator holds the"
+            + " same chain.")
+final class DemoCommand implements Callable<Integer> {
+  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m)?");
+
+  @Option(
+      names = "--validators",
+      defaultValue = "4",
+      description = "n (default: ${DEFAULT-VALUE}).")
+  int validators;
+
+  @Option(
+      names = "--duration",
+      defaultValue = "30s",
+      description = "How long the load runs: 30s, 2m, 1500ms (default: ${DEFAULT-VALUE}).")
+  String duration;
+
+  @Option(
+      names = "--rate",
+      defaultValue = "200",
+      description = "Transactions a second, open loop (default: ${DEFAULT-VALUE}).")
+  int rate;
+
+  @Option(
+      names = "--byzantine",
+      defaultValue = "none",
+      description = "How the last validator misbehaves: none, silent, equivocate.")
+  String byzantine;
+
+  @Option(names = "--json", description = "Only the summary, as one JSON object.")
+  boolean json;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    if (validators < 1 || validators > 16) {
+      throw new ParameterException(spec.commandLine(), "--validators must be 1 to 16");
+    }
+    if (rate < 1 || rate > 100_000) {
+      throw new ParameterException(spec.commandLine(), "--rate must be 1 to 100000");
+    }
+    Demo.Byzantine misbehaving;
+    try {
+      misbehaving = Demo.Byzantine.valueOf(byzantine.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(
+          spec.commandLine(), "--byzantine must be none, silent or equivocate");
+    }
+    if (misbehaving != Demo.Byzantine.NONE && validators < 4) {
+      throw new ParameterException(
+          spec.commandLine(), "--byzantine needs at least 4 validators (n ≥ 3f + 1 with f = 1)");
+    }
+    DemoLogging.quiet();
+    PrintWriter out = spec.commandLine().getOut();
+    Demo.Summary summary =
+        new Demo(new Demo.Options(validators, parse(duration), rate, misbehaving, json), out).run();
+    if (json) {
+      out.println(summary.json().encode());
+    } else {
+      out.println();
+      summary.json().forEach(entry -> out.printf("%-18s %s%n", entry.getKey(), entry.getValue()));
+      out.println(summary.passed() ? "PASSED" : "FAILED");
+    }
+    out.flush();
+    return summary.passed() ? 0 : 1;
+  }
+
+  private Duration parse(String text) {
+    Matcher matcher = DURATION.matcher(text.trim());
+    if (!matcher.matches()) {
+      throw new ParameterException(
+          spec.commandLine(), "--duration must be like 30s, 2m or 1500ms, got " + text);
+    }
+    long amount = Long.parseLong(matcher.group(1));
+    String unit = matcher.group(2) == null ? "s" : matcher.group(2);
+    Duration parsed =
+        switch (unit) {
+          case "ms" -> Duration.ofMillis(amount);
+          case "m" -> Duration.ofMinutes(amount);
+          default -> Duration.ofSeconds(amount);
+        };
+    if (parsed.isZero() || parsed.compareTo(Duration.ofHours(1)) > 0) {
+      throw new ParameterException(spec.commandLine(), "--duration must be above 0 and at most 1h");
+    }
+    return parsed;
+  }
+}
