@@ -75,10 +75,12 @@ final class DemoCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--byzantine needs at least 4 validators (n ≥ 3f + 1 with f = 1)");
     }
-    DemoLogging.quiet();
     PrintWriter out = spec.commandLine().getOut();
-    Demo.Summary summary =
-        new Demo(new Demo.Options(validators, parse(duration), rate, misbehaving, json), out).run();
+    Duration length = parse(duration);
+    Demo.Summary summary;
+    try (DemoLogging quiet = DemoLogging.quiet()) {
+      summary = new Demo(new Demo.Options(validators, length, rate, misbehaving, json), out).run();
+    }
     if (json) {
       out.println(summary.json().encode());
     } else {

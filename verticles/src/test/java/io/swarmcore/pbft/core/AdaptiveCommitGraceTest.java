@@ -86,6 +86,24 @@ class AdaptiveCommitGraceTest {
   }
 
   @Test
+  void everySixteenthCommitPathBlockWaitsTheGraceAgainSoThatASlowReplicaCanCatchUp() {
+    for (long height = 1; height <= Replica.ADAPT_AFTER; height++) {
+      prepared(height);
+      committed(height);
+    }
+    long probe = 2L * Replica.ADAPT_AFTER;
+    for (long height = Replica.ADAPT_AFTER + 1; height < probe; height++) {
+      assertThat(prepared(height))
+          .as("block %d: at once", height)
+          .anyMatch(SendCommit.class::isInstance);
+      committed(height);
+    }
+    assertThat(prepared(probe))
+        .as("block %d waits the grace: the fast quorum may form again", probe)
+        .noneMatch(SendCommit.class::isInstance);
+  }
+
+  @Test
   void aFastBlockBringsTheGraceBack() {
     for (long height = 1; height <= Replica.ADAPT_AFTER; height++) {
       prepared(height);
