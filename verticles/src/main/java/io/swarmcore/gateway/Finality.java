@@ -88,11 +88,6 @@ final class Finality {
     return receipt.future();
   }
 
-  /** How many submissions wait. */
-  int size() {
-    return waiting.size();
-  }
-
   /** Stops watching; every waiting submission is told the node stopped. */
   void close() {
     announcements.unregister();

@@ -96,11 +96,6 @@ public final class SwarmApi {
         .recover(failure -> Future.failedFuture(mempoolFailure(failure)));
   }
 
-  /** Submits, then waits until the transaction is final here or {@code timeoutMs} passed. */
-  public Future<Receipt> submit(ByteString transaction, long timeoutMs) {
-    return submitAsync(transaction).compose(ack -> awaitFinal(ack.getTxHash(), timeoutMs));
-  }
-
   /**
    * The receipt of a submitted transaction once it is final here; DEADLINE_EXCEEDED after {@code
    * timeoutMs}; RESOURCE_EXHAUSTED when too many submissions wait already.
@@ -235,11 +230,6 @@ public final class SwarmApi {
     return this.<BlockRange>storage(
             "blocks", new JsonObject().put("from", from).put("count", count))
         .map(BlockRange::getBlocksList);
-  }
-
-  /** The number of stored blocks. */
-  Future<Long> height() {
-    return this.<JsonObject>storage("status", new JsonObject()).map(s -> s.getLong("size"));
   }
 
   void close() {

@@ -44,34 +44,32 @@ class ReceiptVerifierTest {
   @BeforeEach
   void storeTheChain(Vertx vertx, VertxTestContext test) {
     Codecs.register(vertx.eventBus());
+    storedChain(vertx, "me", null).onComplete(test.succeedingThenComplete());
+  }
+
+  /** A storage node {@code nodeId} holding the certified chain (with {@code guard}, or none). */
+  private Future<Object> storedChain(Vertx vertx, String nodeId, LedgerGuard guard) {
     NodeConfig config =
         NodeConfig.parse(
             NodeConfigLoader.defaults()
                 .mergeIn(
                     new JsonObject()
-                        .put("nodeId", "me")
-                        .put("dataDir", dir.resolve("me").toString())));
-    vertx
-        .deployVerticle(new StorageVerticle(config, null, null))
+                        .put("nodeId", nodeId)
+                        .put("dataDir", dir.resolve(nodeId).toString())));
+    return vertx
+        .deployVerticle(new StorageVerticle(config, null, guard))
         .compose(
             id ->
                 vertx
                     .eventBus()
                     .request(
-                        StorageVerticle.address("me", "append-range"),
+                        StorageVerticle.address(nodeId, "append-range"),
                         BlockRange.newBuilder().addAllBlocks(chain.blocks).build()))
-        .onComplete(test.succeedingThenComplete());
+        .map(reply -> reply.body());
   }
 
   private Future<Receipt> receiptOf(Vertx vertx, int height) {
-    byte[] txHash =
-        LedgerHashes.transaction(chain.blocks.get(height).getBlock().getTransactions(0));
-    return vertx
-        .eventBus()
-        .<Receipt>request(
-            StorageVerticle.address("me", "receipt"),
-            new JsonObject().put("txHash", HEX.formatHex(txHash)))
-        .map(reply -> reply.body());
+    return receiptAt(vertx, "me", height);
   }
 
   @Test
@@ -229,22 +227,7 @@ class ReceiptVerifierTest {
             return (height / 3 + 1) * 3 - 1;
           }
         };
-    NodeConfig config =
-        NodeConfig.parse(
-            NodeConfigLoader.defaults()
-                .mergeIn(
-                    new JsonObject()
-                        .put("nodeId", "epochs")
-                        .put("dataDir", dir.resolve("epochs").toString())));
-    vertx
-        .deployVerticle(new StorageVerticle(config, null, epochsOfThree))
-        .compose(
-            id ->
-                vertx
-                    .eventBus()
-                    .request(
-                        StorageVerticle.address("epochs", "append-range"),
-                        BlockRange.newBuilder().addAllBlocks(chain.blocks).build()))
+    storedChain(vertx, "epochs", epochsOfThree)
         .compose(
             appended -> Future.all(receiptAt(vertx, "epochs", 1), receiptAt(vertx, "epochs", 2)))
         .onComplete(
