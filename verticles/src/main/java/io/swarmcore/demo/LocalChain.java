@@ -1,11 +1,8 @@
 package io.swarmcore.demo;
 
 import io.swarmcore.Swarm;
-import io.swarmcore.crypto.KeyFile;
 import io.swarmcore.crypto.PublicKey;
-import io.swarmcore.crypto.SigningKey;
-import io.swarmcore.crypto.vrf.VrfKeyPair;
-import io.swarmcore.crypto.vrf.VrfSuite;
+import io.swarmcore.node.ClusterFiles;
 import io.swarmcore.node.HazelcastConfigs;
 import io.swarmcore.node.NodeConfig;
 import io.swarmcore.node.NodeConfigLoader;
@@ -13,7 +10,6 @@ import io.swarmcore.node.NodeVertx;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
@@ -26,7 +22,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +34,6 @@ import java.util.stream.Stream;
  * with keys, genesis and ledgers in a temporary folder that {@link #close} removes.
  */
 public final class LocalChain implements AutoCloseable {
-  private static final HexFormat HEX = HexFormat.of();
-
   /** One running validator. */
   public record Member(String nodeId, int grpcPort, Vertx vertx, Swarm.EmbeddedNode node) {}
 
@@ -91,84 +84,42 @@ public final class LocalChain implements AutoCloseable {
       java.util.function.BiFunction<String, String, JsonObject> overrides,
       Duration timeout) {
     SecureRandom random = new SecureRandom();
-    String clusterName = "swarm-demo-" + HEX.formatHex(bytes(random, 6));
-    List<Integer> clusterPorts = new ArrayList<>();
-    JsonArray memberAddresses = new JsonArray();
-    for (int i = 0; i < count; i++) {
-      int port = freePort();
-      clusterPorts.add(port);
-      memberAddresses.add("127.0.0.1:" + port);
-    }
-    JsonArray validators = new JsonArray();
-    List<JsonObject> configs = new ArrayList<>();
+    Map<Integer, int[]> ports = new java.util.HashMap<>();
     for (int i = 1; i <= count; i++) {
-      String nodeId = "node-" + i;
-      SigningKey key = SigningKey.generate(random);
-      VrfKeyPair vrf = VrfSuite.P256_SHA256_TAI.vrf().generate(random);
-      votingKeys.put(nodeId, key.publicKey());
-      Path nodeDir = dir.resolve(nodeId);
-      Path keyFile = nodeDir.resolve("key.json");
-      try {
-        Files.createDirectories(nodeDir);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      KeyFile.write(keyFile, key, vrf);
-      validators.add(
-          new JsonObject()
-              .put("id", nodeId)
-              .put("votingKey", key.publicKey().hex())
-              .put("vrfSuite", vrf.suite().name())
-              .put("vrfKey", HEX.formatHex(vrf.publicKey()))
-              .put("stake", 100)
-              .put("address", ""));
-      configs.add(
-          new JsonObject()
-              .put("nodeId", nodeId)
-              .put("keyFile", keyFile.toString())
-              .put("dataDir", nodeDir.resolve("data").toString())
-              .put("genesisFile", dir.resolve("genesis.json").toString())
-              .put("http", new JsonObject().put("host", "127.0.0.1").put("port", freePort()))
-              .put("grpc", new JsonObject().put("host", "127.0.0.1").put("port", freePort()))
-              .put(
-                  "cluster",
-                  new JsonObject()
-                      .put("name", clusterName)
-                      .put("host", "127.0.0.1")
-                      .put("port", clusterPorts.get(i - 1))
-                      .put("members", memberAddresses))
-              .put("peers", new JsonObject().put("announceIntervalMs", 500))
-              .put(
-                  "consensus",
-                  new JsonObject()
-                      .put("validatorCount", count)
-                      .put("byzantineTolerance", (count - 1) / 3)));
+      ports.put(i, new int[] {freePort(), freePort(), freePort()});
     }
-    JsonObject genesis =
-        new JsonObject()
-            .put("seed", HEX.formatHex(bytes(random, 32)))
-            .put("epochLength", 1_000_000_000L)
-            .put("governanceKey", SigningKey.generate(random).publicKey().hex())
-            .put("validators", validators);
-    try {
-      Files.writeString(dir.resolve("genesis.json"), genesis.encodePrettily());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    var parameters = io.swarmcore.election.Genesis.read(dir.resolve("genesis.json"));
-    String firstLeader =
-        io.swarmcore.election.core.LeaderSchedule.leader(
-                parameters.genesisValidators(), parameters.genesisSeed(), 0)
-            .id();
-    configs.forEach(
-        config -> config.mergeIn(overrides.apply(config.getString("nodeId"), firstLeader), true));
+    ClusterFiles.Written written =
+        ClusterFiles.write(
+            dir,
+            new ClusterFiles.Layout(
+                count,
+                "127.0.0.1",
+                ClusterFiles.randomClusterName("swarm-demo-", random),
+                i -> ports.get(i)[0],
+                i -> ports.get(i)[1],
+                i -> ports.get(i)[2],
+                1_000_000_000L,
+                500,
+                false),
+            random);
+    votingKeys.putAll(written.votingKeys());
     List<Future<Member>> starting = new ArrayList<>();
-    for (JsonObject config : configs) {
+    for (var entry : written.configs().entrySet()) {
+      JsonObject config = readJson(entry.getValue());
+      config.mergeIn(overrides.apply(entry.getKey(), written.firstLeader()), true);
       starting.add(startMember(config));
     }
     Future<?> all = Future.all(starting);
     await(all, timeout);
     starting.forEach(member -> this.members.add(member.result()));
+  }
+
+  private static JsonObject readJson(Path file) {
+    try {
+      return new JsonObject(Files.readString(file));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static Future<Member> startMember(JsonObject config) {
@@ -206,12 +157,6 @@ public final class LocalChain implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("no free port on 127.0.0.1", e);
     }
-  }
-
-  private static byte[] bytes(SecureRandom random, int length) {
-    byte[] bytes = new byte[length];
-    random.nextBytes(bytes);
-    return bytes;
   }
 
   /** Stops every node, then every Vert.x instance (all at once), then removes the folder. */

@@ -48,7 +48,9 @@ final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--byzantine",
       defaultValue = "none",
-      description = "How the last validator misbehaves: none, silent, equivocate.")
+      description =
+          "How the leader of the first view misbehaves: none, silent (sends nothing),"
+              + " equivocate (conflicting proposals).")
   String byzantine;
 
   @Option(names = "--json", description = "Only the summary, as one JSON object.")

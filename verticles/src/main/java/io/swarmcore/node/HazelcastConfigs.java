@@ -10,9 +10,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
- * Builds a node's Hazelcast configuration: conf/cluster.xml (the copy in the jar, or the file named
- * by the {@code vertx.hazelcast.config} system property), with the cluster name, port, interface
- * and member list taken from the node configuration.
+ * Builds a node's Hazelcast configuration: the file named by {@code cluster.hazelcastConfig}, else
+ * the one named by the {@code vertx.hazelcast.config} system property, else conf/cluster.xml (the
+ * copy in the jar); with the cluster name, port, interface and member list always taken from the
+ * node configuration.
  */
 public final class HazelcastConfigs {
   static final String DEFAULT_RESOURCE = "/io/swarmcore/node/defaults/cluster.xml";
@@ -21,7 +22,8 @@ public final class HazelcastConfigs {
   private HazelcastConfigs() {}
 
   public static Config forNode(NodeConfig.Cluster cluster) {
-    Config config = base();
+    Config config =
+        cluster.hazelcastConfig().map(HazelcastConfigs::fromFile).orElseGet(() -> base());
     config.setClusterName(cluster.name());
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(cluster.port()).setPortAutoIncrement(true);
@@ -32,6 +34,15 @@ public final class HazelcastConfigs {
     // Never phone home, whatever an operator's own cluster.xml says.
     config.setProperty("hazelcast.phone.home.enabled", "false");
     return config;
+  }
+
+  private static Config fromFile(java.nio.file.Path file) {
+    try {
+      return new FileSystemXmlConfig(file.toFile());
+    } catch (FileNotFoundException e) {
+      throw new IllegalArgumentException(
+          "\"cluster.hazelcastConfig\" names " + file + ", which does not exist", e);
+    }
   }
 
   private static Config base() {

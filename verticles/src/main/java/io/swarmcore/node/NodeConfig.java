@@ -76,7 +76,32 @@ public record NodeConfig(
 
   public record Endpoint(String host, int port) {}
 
-  public record Cluster(String name, String host, int port, List<String> members) {}
+  /**
+   * The Hazelcast cluster and the clustered event bus.
+   *
+   * @param hazelcastConfig a Hazelcast XML file to start from (empty: the built-in
+   *     conf/cluster.xml, or {@code -Dvertx.hazelcast.config}); name, port, interface and members
+   *     are always set from this section
+   * @param tls mutual TLS on the event bus, when configured
+   */
+  public record Cluster(
+      String name,
+      String host,
+      int port,
+      List<String> members,
+      Optional<Path> hazelcastConfig,
+      Optional<Tls> tls) {
+    /** A cluster with the built-in Hazelcast file and no TLS. */
+    public Cluster(String name, String host, int port, List<String> members) {
+      this(name, host, port, members, Optional.empty(), Optional.empty());
+    }
+  }
+
+  /**
+   * Mutual TLS on the clustered event bus: this node's certificate chain and private key, and the
+   * cluster CA that every peer's certificate must chain to (PEM files).
+   */
+  public record Tls(Path certFile, Path keyFile, Path caFile) {}
 
   public record Peers(long announceIntervalMs) {}
 
@@ -144,7 +169,9 @@ public record NodeConfig(
           "snapshotSyncMinBlocks",
           "faultInjection");
   private static final Set<String> ENDPOINT_KEYS = Set.of("host", "port");
-  private static final Set<String> CLUSTER_KEYS = Set.of("name", "host", "port", "members");
+  private static final Set<String> CLUSTER_KEYS =
+      Set.of("name", "host", "port", "members", "hazelcastConfig", "tls");
+  private static final Set<String> TLS_KEYS = Set.of("certFile", "keyFile", "caFile");
   private static final Set<String> PEERS_KEYS = Set.of("announceIntervalMs");
   private static final Set<String> STORAGE_KEYS = Set.of("maxMapSizeBytes", "noSync");
   private static final Set<String> MEMPOOL_KEYS =
@@ -304,11 +331,32 @@ public record NodeConfig(
 
   private static Cluster cluster(JsonFields fields, JsonObject json) {
     fields.rejectUnknown(json, "cluster", CLUSTER_KEYS);
+    String hazelcast = fields.optionalString(json, "cluster", "hazelcastConfig");
     return new Cluster(
         fields.string(json, "cluster", "name"),
         fields.string(json, "cluster", "host"),
         fields.integer(json, "cluster", "port", 1, MAX_PORT),
-        fields.strings(json, "cluster", "members"));
+        fields.strings(json, "cluster", "members"),
+        hazelcast.isEmpty() ? Optional.empty() : Optional.of(Path.of(hazelcast)),
+        tls(fields, fields.object(json, "cluster", "tls")));
+  }
+
+  /** All three files, or none (TLS off); anything in between is a mistake worth refusing. */
+  private static Optional<Tls> tls(JsonFields fields, JsonObject json) {
+    fields.rejectUnknown(json, "cluster.tls", TLS_KEYS);
+    String cert = fields.optionalString(json, "cluster.tls", "certFile");
+    String key = fields.optionalString(json, "cluster.tls", "keyFile");
+    String ca = fields.optionalString(json, "cluster.tls", "caFile");
+    long set = java.util.stream.Stream.of(cert, key, ca).filter(s -> !s.isEmpty()).count();
+    if (set == 0) {
+      return Optional.empty();
+    }
+    if (set < 3) {
+      fields.problem(
+          "\"cluster.tls\" needs all of certFile, keyFile and caFile (or none, for no TLS)");
+      return Optional.empty();
+    }
+    return Optional.of(new Tls(Path.of(cert), Path.of(key), Path.of(ca)));
   }
 
   private static MempoolSettings mempool(JsonFields fields, JsonObject json) {

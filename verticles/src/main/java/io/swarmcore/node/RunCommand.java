@@ -42,7 +42,15 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter err = spec.commandLine().getErr();
+    return launch(launcherArgs, spec.commandLine().getErr(), "swarm run");
+  }
+
+  /**
+   * Checks the launcher arguments and the node configuration, then runs Vert.x's launcher.
+   *
+   * @param command how errors name the command (e.g. "swarm run")
+   */
+  static int launch(List<String> launcherArgs, PrintWriter err, String command) {
     LauncherArguments arguments = LauncherArguments.parse(launcherArgs);
     try {
       checkJson("-options", arguments.vertxOptions(), json -> new VertxOptions(json));
@@ -64,11 +72,11 @@ final class RunCommand implements Callable<Integer> {
       return new SwarmApplication(args.toArray(String[]::new), config, err).run();
     } catch (ConfigException e) {
       for (String problem : e.problems()) {
-        err.println("swarm run: config: " + problem);
+        err.println(command + ": config: " + problem);
       }
       return USAGE;
     } catch (IllegalArgumentException e) {
-      err.println("swarm run: " + e.getMessage());
+      err.println(command + ": " + e.getMessage());
       return USAGE;
     }
   }

@@ -12,6 +12,8 @@ import picocli.CommandLine.IVersionProvider;
     description = "Swarm: a Byzantine-fault-tolerant ledger on Eclipse Vert.x.",
     subcommands = {
       RunCommand.class,
+      InitCommand.class,
+      NodeCommand.class,
       KeygenCommand.class,
       MerkleCommand.class,
       StoreCommand.class,

@@ -415,35 +415,18 @@ public final class ClusterHarness implements AutoCloseable {
 
   private void startProcess(JsonObject config) {
     String nodeId = config.getString("nodeId");
-    String jar = System.getProperty("swarm.jar", "../verticles/target/swarm.jar");
-    if (!Files.isRegularFile(Path.of(jar))) {
-      throw new IllegalStateException(
-          "no fat jar at " + jar + ": build it first (mvn package, or run the whole reactor)");
-    }
     Path conf = workDir.resolve(nodeId).resolve("node.json").toAbsolutePath();
     Path log = logDir.resolve(nodeId + ".log");
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    // Small heaps, a serial collector, C1 only (quick to warm up): many node JVMs share two
-    // cores in short runs. Long runs want full tiered compilation: override with
-    // -Dswarm.nodeJvmArgs="..." (space-separated).
-    command.addAll(
-        List.of(
-            System.getProperty(
-                    "swarm.nodeJvmArgs", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1")
-                .trim()
-                .split("\\s+")));
-    command.addAll(
-        List.of(
-            "-jar",
-            jar,
-            "run",
-            NodeVerticle.class.getName(),
-            "-cluster",
-            "-cluster-host",
-            "127.0.0.1",
-            "-conf",
-            conf.toString()));
+    List<String> command =
+        swarmJvmCommand(
+            List.of(
+                "run",
+                NodeVerticle.class.getName(),
+                "-cluster",
+                "-cluster-host",
+                "127.0.0.1",
+                "-conf",
+                conf.toString()));
     boolean firstStart = nodes.stream().noneMatch(n -> n.nodeId().equals(nodeId));
     try {
       if (firstStart) {
@@ -462,6 +445,32 @@ public final class ClusterHarness implements AutoCloseable {
     if (firstStart) {
       nodes.add(handle(config, log));
     }
+  }
+
+  /**
+   * The command line of a JVM running {@code swarm <args>} from the fat jar, with the small-heap
+   * settings node JVMs use in tests.
+   */
+  public static List<String> swarmJvmCommand(List<String> args) {
+    String jar = System.getProperty("swarm.jar", "../verticles/target/swarm.jar");
+    if (!Files.isRegularFile(Path.of(jar))) {
+      throw new IllegalStateException(
+          "no fat jar at " + jar + ": build it first (mvn package, or run the whole reactor)");
+    }
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // Small heaps, a serial collector, C1 only (quick to warm up): many node JVMs share two
+    // cores in short runs. Long runs want full tiered compilation: override with
+    // -Dswarm.nodeJvmArgs="..." (space-separated).
+    command.addAll(
+        List.of(
+            System.getProperty(
+                    "swarm.nodeJvmArgs", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1")
+                .trim()
+                .split("\\s+")));
+    command.addAll(List.of("-jar", jar));
+    command.addAll(args);
+    return command;
   }
 
   private void startInJvm(JsonObject json, Duration timeout) {

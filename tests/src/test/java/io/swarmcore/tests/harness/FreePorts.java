@@ -29,6 +29,18 @@ public final class FreePorts {
     throw new IllegalStateException("no free port on 127.0.0.1 in " + FIRST + ".." + LAST);
   }
 
+  /** The first of {@code count} consecutive ports that were all free a moment ago. */
+  public static int range(int count) {
+    for (int tries = 0; tries < LAST - FIRST; tries++) {
+      int first = NEXT.getAndUpdate(p -> p + count >= LAST ? FIRST : p + count);
+      if (first + count <= LAST
+          && java.util.stream.IntStream.range(first, first + count).allMatch(FreePorts::free)) {
+        return first;
+      }
+    }
+    throw new IllegalStateException("no " + count + " free ports in a row on 127.0.0.1");
+  }
+
   private static boolean free(int port) {
     try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
       socket.setReuseAddress(true);

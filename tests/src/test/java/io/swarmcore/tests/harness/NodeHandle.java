@@ -20,7 +20,7 @@ public final class NodeHandle {
   private final int clusterPort;
   private final Path log;
 
-  NodeHandle(String nodeId, int httpPort, int clusterPort, Path log) {
+  public NodeHandle(String nodeId, int httpPort, int clusterPort, Path log) {
     this.nodeId = nodeId;
     this.httpPort = httpPort;
     this.clusterPort = clusterPort;
