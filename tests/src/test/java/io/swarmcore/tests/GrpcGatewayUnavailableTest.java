@@ -59,6 +59,28 @@ class GrpcGatewayUnavailableTest {
   }
 
   @Test
+  void healthSaysTheNodeIsUpButHasNoQuorum() {
+    var node = cluster.node("node-a");
+    var health = node.get("/health");
+    assertThat(health.status()).isEqualTo(503);
+    io.vertx.core.json.JsonObject quorum =
+        new io.vertx.core.json.JsonObject(health.body())
+            .getJsonArray("checks").stream()
+                .map(io.vertx.core.json.JsonObject.class::cast)
+                .filter(check -> "quorum".equals(check.getString("id")))
+                .findFirst()
+                .orElseThrow();
+    assertThat(quorum.getString("status")).isEqualTo("DOWN");
+    assertThat(quorum.getJsonObject("data").getLong("validatorsUp")).isEqualTo(1L);
+    assertThat(quorum.getJsonObject("data").getInteger("validators")).isEqualTo(4);
+    // The storage check alone (a liveness probe) is UP and writable.
+    var storage = node.get("/health/storage");
+    assertThat(storage.status()).isEqualTo(200);
+    assertThat(storage.body()).contains("\"writable\":true");
+    assertThat(node.get("/metrics").body()).contains("swarm_quorum_reachable 0.0");
+  }
+
+  @Test
   void withoutAReachableQuorumSubmissionsAreRefusedAsUnavailable() {
     SubmitRequest tx =
         SubmitRequest.newBuilder()

@@ -79,6 +79,17 @@ class InitClusterTest {
     }
   }
 
+  /** A sample's value from /metrics (Prometheus text), or -1 when the node does not show it. */
+  private static double metric(NodeHandle node, String sample) {
+    return node.get("/metrics")
+        .body()
+        .lines()
+        .filter(line -> line.startsWith(sample + " "))
+        .mapToDouble(line -> Double.parseDouble(line.substring(sample.length() + 1).trim()))
+        .findFirst()
+        .orElse(-1);
+  }
+
   @Test
   void aTlsChainFromSwarmInitFinalizesAndANodeWithAForeignCertificateIsShutOutLoudly()
       throws Exception {
@@ -144,6 +155,34 @@ class InitClusterTest {
             "--tx-hash",
             txHash);
     assertThat(verified.exit()).as(verified.out() + verified.err()).isZero();
+
+    // What the dashboard reads. node-2 took the submission, so it timed its finalization.
+    NodeHandle second = validators.get(1);
+    Deadline.await(
+        "node-2's metrics to show the finalized transaction",
+        Duration.ofSeconds(30),
+        () -> metric(second, "swarm_transactions_finalized_total") >= 1);
+    assertThat(metric(second, "swarm_finalization_latency_seconds_count")).isEqualTo(1);
+    assertThat(metric(second, "swarm_finalization_latency_seconds_bucket{le=\"+Inf\"}"))
+        .isEqualTo(1);
+    assertThat(metric(second, "swarm_storage_append_seconds_count")).isGreaterThanOrEqualTo(1);
+    assertThat(metric(second, "swarm_quorum_reachable")).isEqualTo(1);
+    assertThat(metric(second, "swarm_view_changes_total")).isGreaterThanOrEqualTo(0);
+    assertThat(metric(second, "swarm_mempool_transactions")).isGreaterThanOrEqualTo(0);
+    assertThat(metric(second, "swarm_sync_target_height")).isGreaterThanOrEqualTo(0);
+    // Every Swarm metric the shipped dashboard queries is one the node exports.
+    String dashboard = Files.readString(Path.of("../conf/grafana/swarm-dashboard.json"));
+    String exported = second.get("/metrics").body();
+    java.util.regex.Matcher names =
+        java.util.regex.Pattern.compile("swarm_[a-z_]+").matcher(dashboard);
+    while (names.find()) {
+      assertThat(exported)
+          .as("/metrics of node-2")
+          .containsPattern("(?m)^" + names.group() + "[ {]");
+    }
+    assertThat(second.get("/health").body())
+        .contains("\"id\":\"quorum\",\"status\":\"UP\"")
+        .contains("\"writable\":true");
 
     // A node with a certificate from another CA, in the same Hazelcast cluster.
     Path other = dir.resolve("other");

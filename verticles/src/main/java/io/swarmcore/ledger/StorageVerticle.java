@@ -62,6 +62,11 @@ public final class StorageVerticle extends VerticleBase {
   // Written on the writer thread, read by the staging verb on the event loop.
   private volatile boolean guardAhead;
 
+  /** Why the last append failed in the store itself (disk, map size), until one succeeds. */
+  private volatile String appendFailure;
+
+  private io.micrometer.core.instrument.Timer appendLatency;
+
   /** For deployment by class name: reads the node configuration from {@code config()}. */
   public StorageVerticle() {}
 
@@ -92,6 +97,13 @@ public final class StorageVerticle extends VerticleBase {
     if (config == null) {
       config = NodeConfig.parse(NodeConfigLoader.defaults().mergeIn(config(), true));
     }
+    appendLatency =
+        io.swarmcore.node.NodeMetrics.forNode(config.nodeId())
+            .timer(
+                "swarm_storage_append",
+                "One append or group commit of finalized blocks, fsync included",
+                java.time.Duration.ofMillis(1),
+                java.time.Duration.ofSeconds(10));
     writer = vertx.createSharedWorkerExecutor("swarm-storage-writer-" + config.nodeId(), 1);
     readers = vertx.createSharedWorkerExecutor("swarm-storage-readers-" + config.nodeId(), 4);
     consensusReads =
@@ -160,7 +172,7 @@ public final class StorageVerticle extends VerticleBase {
             promise.complete(
                 open == null
                     ? Status.KO(new JsonObject().put("error", "no ledger store is open"))
-                    : Status.OK(tipJson(open.tip())));
+                    : writability(tipJson(open.tip())));
           });
     }
   }
@@ -174,12 +186,45 @@ public final class StorageVerticle extends VerticleBase {
           if (guard != null) {
             guard.check(block);
           }
-          LedgerTip tip = store.append(block);
+          LedgerTip tip = timedAppend(() -> store.append(block));
           if (guard != null) {
             guard.applied(block);
           }
           return tipJson(tip);
         });
+  }
+
+  /**
+   * Runs one append (a commit, fsync included) under the latency timer, and remembers whether the
+   * store itself failed: a full disk or map makes the node unable to finalize, which /health shows.
+   */
+  private LedgerTip timedAppend(java.util.function.Supplier<LedgerTip> append) {
+    long started = System.nanoTime();
+    try {
+      LedgerTip tip = append.get();
+      appendFailure = null;
+      return tip;
+    } catch (io.swarmcore.storage.StoreException e) {
+      appendFailure = e.getMessage();
+      throw e;
+    } finally {
+      appendLatency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** UP with the tip, or DOWN when appends cannot go on (the tip is still reported). */
+  private Status writability(JsonObject tip) {
+    if (guardAhead) {
+      return Status.KO(
+          tip.put("writable", false)
+              .put(
+                  "error", "a group commit failed after the election took its blocks in; restart"));
+    }
+    String failure = appendFailure;
+    if (failure != null) {
+      return Status.KO(tip.put("writable", false).put("error", failure));
+    }
+    return Status.OK(tip.put("writable", true));
   }
 
   /** After a failed group commit the election is ahead of the store: no append until restart. */
@@ -215,7 +260,7 @@ public final class StorageVerticle extends VerticleBase {
                 taken++;
               }
             }
-            return tipJson(store.appendAll(range.getBlocksList()));
+            return tipJson(timedAppend(() -> store.appendAll(range.getBlocksList())));
           } catch (RuntimeException e) {
             guardAhead = taken > 0;
             throw e;

@@ -5,16 +5,21 @@ import io.swarmcore.codecs.proto.Transaction;
 import io.swarmcore.codecs.proto.TransactionBatch;
 import io.swarmcore.mempool.core.Mempool;
 import io.swarmcore.node.NodeConfig;
+import io.swarmcore.node.NodeMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +51,14 @@ public final class MempoolVerticle extends VerticleBase {
   private long regossipTimer = -1;
   private long gossipedTransactions;
 
+  /** When each transaction a client submitted here was admitted, until it is final or dropped. */
+  private final Map<ByteString, Long> admittedNanos = new HashMap<>();
+
+  private io.micrometer.core.instrument.Timer finalizationLatency;
+  // Copies for /metrics, which reads from another thread than the pool's.
+  private volatile int poolSize;
+  private volatile long poolBytes;
+
   /**
    * @param validators every current validator's node id (this node's may be among them): where
    *     gossip goes, read at each gossip (the set changes at epoch boundaries)
@@ -71,12 +84,23 @@ public final class MempoolVerticle extends VerticleBase {
                 settings.maxTransactionBytes(),
                 settings.rememberedFinal()));
     String self = config.nodeId();
+    NodeMetrics metrics = NodeMetrics.forNode(self);
+    finalizationLatency =
+        metrics.timer(
+            "swarm_finalization_latency",
+            "From a client's submission to this node's mempool to the transaction's finalization",
+            Duration.ofMillis(1),
+            Duration.ofSeconds(60));
+    metrics.gauge(
+        "swarm_mempool_transactions", "Transactions waiting in the mempool", () -> poolSize);
+    metrics.gauge(
+        "swarm_mempool_bytes", "Bytes of the transactions in the mempool", () -> poolBytes);
     var bus = vertx.eventBus();
     consumers.add(bus.consumer(SUBMIT, this::submit));
     consumers.add(bus.consumer(address(self, "submit"), this::submit));
     consumers.add(bus.consumer(address(self, "gossip"), this::gossipReceived));
     consumers.add(bus.localConsumer(address(self, "propose"), this::propose));
-    consumers.add(bus.localConsumer(address(self, "finalized"), m -> hashes(m, pool::finalized)));
+    consumers.add(bus.localConsumer(address(self, "finalized"), m -> hashes(m, this::finalized)));
     consumers.add(bus.localConsumer(address(self, "unproposed"), m -> hashes(m, pool::unproposed)));
     consumers.add(bus.consumer(address(self, "status"), this::status));
     gossipTimer = vertx.setPeriodic(settings.gossipIntervalMs(), id -> gossip());
@@ -100,6 +124,9 @@ public final class MempoolVerticle extends VerticleBase {
       return;
     }
     Mempool.Added added = pool.add(bytes, false);
+    if (added.outcome() == Mempool.Outcome.ADDED) {
+      admittedNanos.put(added.hash(), System.nanoTime());
+    }
     switch (added.outcome()) {
       case ADDED, DUPLICATE, ALREADY_FINAL ->
           message.reply(
@@ -169,6 +196,19 @@ public final class MempoolVerticle extends VerticleBase {
 
   private void gossip() {
     send(pool.toGossip(config.mempool().gossipBatch()));
+    poolSize = pool.size();
+    poolBytes = pool.bytes();
+  }
+
+  private void finalized(List<ByteString> hashes) {
+    pool.finalized(hashes);
+    long now = System.nanoTime();
+    for (ByteString hash : hashes) {
+      Long admitted = admittedNanos.remove(hash);
+      if (admitted != null) {
+        finalizationLatency.record(now - admitted, TimeUnit.NANOSECONDS);
+      }
+    }
   }
 
   /**
@@ -176,6 +216,8 @@ public final class MempoolVerticle extends VerticleBase {
    * who keep one copy each (duplicates change nothing).
    */
   private void regossip() {
+    // Transactions the pool dropped without finality leave no latency behind.
+    admittedNanos.keySet().removeIf(hash -> !pool.isPending(hash));
     send(pool.oldestReady(config.mempool().gossipBatch()));
   }
 

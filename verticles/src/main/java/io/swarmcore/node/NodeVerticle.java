@@ -109,6 +109,22 @@ public final class NodeVerticle extends VerticleBase {
         "peers",
         promise ->
             promise.complete(Status.OK(peersJson(peers.up(System.currentTimeMillis(), fresh)))));
+    // Ready means able to finalize: a quorum of the validators heard from (a node that is up but
+    // cut off says so here, and /health/storage alone serves as a liveness check).
+    health.register(
+        "quorum",
+        promise -> {
+          SwarmApi.NodeFacts facts = facts(config, election, peers, fresh);
+          JsonObject data =
+              new JsonObject()
+                  .put("validatorsUp", facts.validators().stream().filter(v -> v.getUp()).count())
+                  .put("validators", facts.validators().size());
+          promise.complete(facts.quorumReachable() ? Status.OK(data) : Status.KO(data));
+        });
+    metrics.gauge(
+        "swarm_quorum_reachable",
+        "1 when a quorum of the validators was heard from within three announce intervals",
+        () -> facts(config, election, peers, fresh).quorumReachable() ? 1 : 0);
     Future<String> storage =
         vertx.deployVerticle(new StorageVerticle(config, health, election.orElse(null)));
     if (election.isPresent()) {
@@ -218,6 +234,18 @@ public final class NodeVerticle extends VerticleBase {
         "swarm_blocks_from_snapshot",
         "Of those, blocks installed with a peer's snapshot (audited, its tip's certificate checked)",
         () -> consensus.stats().fromSnapshot());
+    metrics.counter(
+        "swarm_transactions_finalized",
+        "Transactions in the blocks this node finalized (tx/s: rate of this)",
+        () -> consensus.stats().transactions());
+    metrics.counter(
+        "swarm_view_changes",
+        "Views this node moved on from (each a leader that failed or was suspected)",
+        () -> consensus.stats().viewChanges());
+    metrics.gauge(
+        "swarm_sync_target_height",
+        "The highest height a verified consensus message named: a node catching up is behind it",
+        () -> consensus.stats().heardHeight());
     metrics.gauge(
         "swarm_consensus_refused",
         "Consensus messages refused before or by the replica",

@@ -193,6 +193,12 @@ public final class PbftVerticle extends VerticleBase {
   private final java.util.concurrent.atomic.AtomicLong snapshotBlocks =
       new java.util.concurrent.atomic.AtomicLong();
   // Read by the metrics scrape from another thread.
+  private final java.util.concurrent.atomic.AtomicLong finalizedTransactions =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong viewChanges =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong heardHeight =
+      new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong finalizedBlocks =
       new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong fastBlocks =
@@ -234,6 +240,12 @@ public final class PbftVerticle extends VerticleBase {
   public static final String FINALIZED = "swarm.blocks.finalized";
 
   /** What the node's /metrics shows of consensus; safe to read from any thread. */
+  /**
+   * @param transactions transactions in the blocks this node finalized
+   * @param viewChanges views this node moved on from
+   * @param heardHeight the highest height a verified message from a voter named (how far the chain
+   *     is known to reach: a node catching up is behind it)
+   */
   public record Stats(
       long height,
       long view,
@@ -242,7 +254,10 @@ public final class PbftVerticle extends VerticleBase {
       long rejected,
       long overloaded,
       long synced,
-      long fromSnapshot) {}
+      long fromSnapshot,
+      long transactions,
+      long viewChanges,
+      long heardHeight) {}
 
   public Stats stats() {
     return new Stats(
@@ -253,7 +268,10 @@ public final class PbftVerticle extends VerticleBase {
         rejected.get(),
         overloaded.get(),
         syncedBlocks.get(),
-        snapshotBlocks.get());
+        snapshotBlocks.get(),
+        finalizedTransactions.get(),
+        viewChanges.get(),
+        Math.max(heardHeight.get(), height));
   }
 
   /** {@code swarm.pbft.<nodeId>.<verb>}. */
@@ -557,6 +575,7 @@ public final class PbftVerticle extends VerticleBase {
                 // It names a height of the next epoch, whose voters may differ: it waits for them.
                 holdEarly(envelope, retried);
               } else {
+                heardHeight.accumulateAndGet(call.highestHeight(), Math::max);
                 call.blocks().forEach(roots::saw);
                 input(call.call());
                 // Proposals that waited for one of these blocks as their parent can be judged.
@@ -856,6 +875,9 @@ public final class PbftVerticle extends VerticleBase {
       lastProgressMs = now();
     }
     height = replica.deliveredSequence() + 1;
+    if (replica.view() > view) {
+      viewChanges.incrementAndGet();
+    }
     view = replica.view();
     for (ReplicaOutput<NodeBlock, SignedEnvelope> output : outputs) {
       Optional<SignedEnvelope> envelope = wire.encode(output);
@@ -1113,6 +1135,8 @@ public final class PbftVerticle extends VerticleBase {
         .onSuccess(
             done -> {
               finalizedBlocks.addAndGet(fresh.size());
+              finalizedTransactions.addAndGet(
+                  fresh.stream().mapToLong(f -> f.block().transactionHashes().size()).sum());
               fastBlocks.addAndGet(fresh.stream().filter(f -> f.path() == Slot.Path.FAST).count());
               fresh.forEach(f -> input(r -> r.onStored(f.sequence(), f.block().hash())));
             });

@@ -165,6 +165,60 @@ class StorageVerticleTest {
                         })));
   }
 
+  @Test
+  void healthSaysStorageIsNotWritableOnceTheMapIsFull(Vertx vertx, VertxTestContext test) {
+    io.vertx.ext.healthchecks.HealthChecks health =
+        io.vertx.ext.healthchecks.HealthChecks.create(vertx);
+    NodeConfig config =
+        NodeConfig.parse(
+            NodeConfigLoader.defaults()
+                .mergeIn(
+                    new JsonObject()
+                        .put("nodeId", "full")
+                        .put("dataDir", dir.resolve("full").toString())
+                        .put(
+                            "storage",
+                            new JsonObject().put("maxMapSizeBytes", 64L << 20).put("noSync", true)),
+                    true));
+    TestChain big = new TestChain();
+    vertx
+        .deployVerticle(new StorageVerticle(config, health))
+        .compose(id -> appendUntilRefused(vertx, big, 40))
+        .compose(
+            refusal -> {
+              test.verify(() -> assertFailure(refusal, StorageFailure.STORE_FULL, ""));
+              return health.checkStatus("storage");
+            })
+        .onComplete(
+            test.succeeding(
+                result ->
+                    test.verify(
+                        () -> {
+                          assertThat(result.getUp()).isFalse();
+                          JsonObject data = result.getStatus().getData();
+                          assertThat(data.getBoolean("writable")).isFalse();
+                          assertThat(data.getString("error")).isNotBlank();
+                          test.completeNow();
+                        })));
+  }
+
+  /** Appends 8 MiB blocks until the store refuses one (or {@code left} run out): the refusal. */
+  private static Future<Throwable> appendUntilRefused(Vertx vertx, TestChain chain, int left) {
+    if (left == 0) {
+      return Future.failedFuture("the 64 MiB map took every block");
+    }
+    return vertx
+        .eventBus()
+        .request(StorageVerticle.address("full", "append"), chain.next(8, 1_000_000))
+        .<Throwable>map(ok -> null)
+        .recover(Future::succeededFuture)
+        .compose(
+            refusal ->
+                refusal != null
+                    ? Future.succeededFuture(refusal)
+                    : appendUntilRefused(vertx, chain, left - 1));
+  }
+
   private static void assertFailure(Throwable failure, StorageFailure expected, String text) {
     assertThat(failure).isInstanceOf(ReplyException.class);
     assertThat(((ReplyException) failure).failureCode()).isEqualTo(expected.code());

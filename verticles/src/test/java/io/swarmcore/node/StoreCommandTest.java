@@ -34,6 +34,71 @@ class StoreCommandTest {
   }
 
   @Test
+  void aSnapshotRestoresIntoAnEmptyNodeAndNeverOverAStore() throws Exception {
+    TestChain chain = new TestChain();
+    Path node = dir.resolve("node");
+    try (BlockStore store = BlockStore.open(StoreOptions.at(node.resolve("ledger")))) {
+      for (int i = 0; i < 5; i++) {
+        store.append(chain.next(2, 30));
+      }
+    }
+    assertThat(
+            console.swarm(
+                "store",
+                "snapshot",
+                "--data",
+                node.toString(),
+                "--out",
+                dir.resolve("backup").toString()))
+        .as(console.err())
+        .isZero();
+    assertThat(console.out()).contains("snapshot of 5 blocks");
+    Path fresh = dir.resolve("fresh");
+    assertThat(
+            console.swarm(
+                "store",
+                "restore",
+                "--snapshot",
+                dir.resolve("backup").toString(),
+                "--data",
+                fresh.toString()))
+        .as(console.err())
+        .isZero();
+    assertThat(console.swarm("store", "inspect", "--data", fresh.toString(), "--json")).isZero();
+    JsonObject restored = new JsonObject(console.out());
+    assertThat(restored.getLong("blocks")).isEqualTo(5);
+    assertThat(restored.getString("ledgerRoot"))
+        .isEqualTo(HexFormat.of().formatHex(chain.tip().ledgerRoot()));
+
+    // A second restore would overwrite a store: refused, the store untouched.
+    assertThat(
+            console.swarm(
+                "store",
+                "restore",
+                "--snapshot",
+                dir.resolve("backup").toString(),
+                "--data",
+                fresh.toString()))
+        .isEqualTo(1);
+    assertThat(console.err()).contains("swarm store restore:");
+    // A damaged backup is refused before anything is written.
+    java.nio.file.Path data = dir.resolve("backup").resolve("data.mdb");
+    byte[] bytes = java.nio.file.Files.readAllBytes(data);
+    bytes[bytes.length / 2] ^= 1;
+    java.nio.file.Files.write(data, bytes);
+    assertThat(
+            console.swarm(
+                "store",
+                "restore",
+                "--snapshot",
+                dir.resolve("backup").toString(),
+                "--data",
+                dir.resolve("other").toString()))
+        .isEqualTo(1);
+    assertThat(dir.resolve("other").resolve("ledger").resolve("data.mdb")).doesNotExist();
+  }
+
+  @Test
   void inspectOfAFolderWithoutAStoreFailsClearly() {
     assertThat(console.swarm("store", "inspect", "--data", dir.toString())).isEqualTo(1);
     assertThat(console.err()).contains("holds no store");

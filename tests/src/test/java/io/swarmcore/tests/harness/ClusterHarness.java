@@ -516,8 +516,31 @@ public final class ClusterHarness implements AutoCloseable {
                     + "; log:\n"
                     + tail(node.log()));
           }
-          return node.get("/health").status() == 200;
+          return started(node.get("/health"));
         });
+  }
+
+  /**
+   * Whether /health says the node is up: every check UP, or only the quorum check DOWN (a node
+   * started before enough of the others is up, but not yet ready).
+   */
+  private static boolean started(NodeHandle.Response health) {
+    if (health.status() == 200) {
+      return true;
+    }
+    if (health.status() != 503) {
+      return false;
+    }
+    try {
+      JsonArray checks = new JsonObject(health.body()).getJsonArray("checks", new JsonArray());
+      return !checks.isEmpty()
+          && checks.stream()
+              .map(JsonObject.class::cast)
+              .allMatch(
+                  c -> "UP".equals(c.getString("status")) || "quorum".equals(c.getString("id")));
+    } catch (RuntimeException notJson) {
+      return false;
+    }
   }
 
   private static String tail(Path log) {
