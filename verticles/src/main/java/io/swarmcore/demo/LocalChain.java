@@ -125,9 +125,14 @@ public final class LocalChain implements AutoCloseable {
   private static Future<Member> startMember(JsonObject config) {
     NodeConfig parsed = NodeConfig.parse(NodeConfigLoader.defaults().mergeIn(config.copy(), true));
     VertxOptions options = NodeVertx.withDefaults(new VertxOptions(), parsed);
-    return Vertx.builder()
-        .with(options)
-        .withClusterManager(new HazelcastClusterManager(HazelcastConfigs.forNode(parsed.cluster())))
+    var builder =
+        Vertx.builder()
+            .with(options)
+            .withClusterManager(
+                new HazelcastClusterManager(HazelcastConfigs.forNode(parsed.cluster())));
+    io.swarmcore.node.NodeTracing.fromConfig(parsed)
+        .ifPresent(sdk -> io.swarmcore.node.NodeTracing.install(builder, sdk));
+    return builder
         .buildClustered()
         .compose(
             vertx ->
@@ -176,6 +181,7 @@ public final class LocalChain implements AutoCloseable {
     } catch (RuntimeException e) {
       // The folder goes anyway.
     }
+    members.forEach(member -> io.swarmcore.node.NodeTracing.close(member.nodeId()));
     members.clear();
     try (Stream<Path> paths = Files.walk(dir)) {
       paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());

@@ -36,6 +36,21 @@ final class Finality {
 
   private record Waiter(Promise<Receipt> receipt, long timer) {}
 
+  /**
+   * When a block became final at this node (epoch ms; -1 when it was fetched from a peer instead)
+   * and when it was stored here.
+   */
+  record BlockTimes(long finalizedAtMs, long storedAtMs) {}
+
+  private static final int REMEMBERED_BLOCKS = 4096;
+  private final Map<Long, BlockTimes> recentBlocks =
+      new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, BlockTimes> eldest) {
+          return size() > REMEMBERED_BLOCKS;
+        }
+      };
+
   Finality(Vertx vertx, String nodeId, int maxWaiting) {
     this.vertx = vertx;
     this.nodeId = nodeId;
@@ -48,6 +63,7 @@ final class Finality {
                 PbftVerticle.FINALIZED,
                 announced -> {
                   if (nodeId.equals(announced.headers().get("node"))) {
+                    remember(announced);
                     lookUp();
                   }
                 });
@@ -119,6 +135,29 @@ final class Finality {
         waiting.remove(txHash);
       }
     }
+  }
+
+  private void remember(io.vertx.core.eventbus.Message<Object> announced) {
+    if (announced.body() instanceof io.swarmcore.codecs.proto.FinalizedBlock block) {
+      String finalizedAt = announced.headers().get(PbftVerticle.FINALIZED_AT_HEADER);
+      long height;
+      try {
+        height =
+            io.swarmcore.codecs.proto.BlockHeader.parseFrom(block.getBlock().getHeader())
+                .getHeight();
+      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        return; // this node's own stored block: cannot happen, and would only cost a trace
+      }
+      recentBlocks.put(
+          height,
+          new BlockTimes(
+              finalizedAt == null ? -1 : Long.parseLong(finalizedAt), System.currentTimeMillis()));
+    }
+  }
+
+  /** When the block at {@code height} became final and was stored here, if it was lately. */
+  java.util.Optional<BlockTimes> timesOf(long height) {
+    return java.util.Optional.ofNullable(recentBlocks.get(height));
   }
 
   /** Asks the ledger which waiting transactions are final; one lookup at a time. */

@@ -39,6 +39,7 @@ public final class GrpcGatewayVerticle extends VerticleBase {
   // Made on this verticle's context at start: its finality watch runs there.
   private SwarmApi api;
   private final ResilienceManager resilience;
+  private java.util.Optional<io.opentelemetry.api.trace.Tracer> tracer = java.util.Optional.empty();
   private ClientLimits limits;
   private HttpServer server;
 
@@ -61,6 +62,7 @@ public final class GrpcGatewayVerticle extends VerticleBase {
   public Future<?> start() {
     NodeConfig.GatewaySettings settings = config.gateway();
     api = apiFactory.get();
+    tracer = io.swarmcore.node.NodeTracing.tracer(config.nodeId());
     limits = new ClientLimits(vertx, settings, resilience);
     GrpcServer grpc =
         GrpcServer.server(
@@ -107,13 +109,18 @@ public final class GrpcGatewayVerticle extends VerticleBase {
       // (the finality watch has its own bound).
       grpc.callHandler(
           SwarmClientGrpcService.Submit,
-          request ->
-              unary(
-                  request,
-                  submit ->
-                      limits
-                          .submission(() -> api.submitAsync(submit.getTransaction()))
-                          .compose(ack -> api.awaitFinal(ack.getTxHash(), waitFor(request)))));
+          request -> {
+            SubmitTrace trace = SubmitTrace.start(tracer, config.nodeId());
+            unary(
+                request,
+                submit ->
+                    limits
+                        .submission(() -> api.submitAsync(submit.getTransaction()))
+                        .onSuccess(ack -> trace.admitted(ack.getTxHash()))
+                        .compose(ack -> api.awaitFinal(ack.getTxHash(), waitFor(request)))
+                        .andThen(
+                            done -> trace.ended(done.result(), done.cause(), api::blockTimes)));
+          });
       grpc.callHandler(
           SwarmClientGrpcService.SubmitAsync,
           request ->

@@ -104,6 +104,11 @@ public final class SwarmApi {
     return finality.await(txHash, timeoutMs);
   }
 
+  /** When the block at {@code height} became final and was stored here, if lately. */
+  java.util.Optional<Finality.BlockTimes> blockTimes(long height) {
+    return finality.timesOf(height);
+  }
+
   public Future<Receipt> receipt(ByteString txHash) {
     if (txHash.size() != 32) {
       return Future.failedFuture(

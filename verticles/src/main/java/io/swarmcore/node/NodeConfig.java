@@ -32,7 +32,16 @@ public record NodeConfig(
     MempoolSettings mempool,
     GatewaySettings gateway,
     ResilienceSettings resilience,
+    Tracing tracing,
     JsonObject json) {
+
+  /**
+   * OpenTelemetry tracing of each submitted transaction's life, off by default.
+   *
+   * @param otlpEndpoint where spans go: an OTLP/HTTP traces URL (a collector's port 4318)
+   * @param sampleRatio share of traces kept, in [0, 1]
+   */
+  public record Tracing(boolean enabled, String otlpEndpoint, double sampleRatio) {}
 
   /** How many validators there are and how many of them may be Byzantine. */
   public record Consensus(
@@ -157,7 +166,9 @@ public record NodeConfig(
           "mempool",
           "gateway",
           "storage",
-          "resilience");
+          "resilience",
+          "tracing");
+  private static final Set<String> TRACING_KEYS = Set.of("enabled", "otlpEndpoint", "sampleRatio");
   private static final Set<String> CONSENSUS_KEYS =
       Set.of(
           "validatorCount",
@@ -251,6 +262,7 @@ public record NodeConfig(
       e.getMessage().lines().forEach(fields::problem);
     }
 
+    Tracing tracing = tracing(fields, fields.object(json, "", "tracing"));
     checkPortClashes(fields, http, grpc, cluster);
     if (!fields.problems().isEmpty()) {
       throw new ConfigException(fields.problems());
@@ -269,6 +281,7 @@ public record NodeConfig(
         mempool,
         gateway,
         resilience,
+        tracing,
         json.copy());
   }
 
@@ -327,6 +340,24 @@ public record NodeConfig(
     fields.rejectUnknown(json, name, ENDPOINT_KEYS);
     return new Endpoint(
         fields.string(json, name, "host"), fields.integer(json, name, "port", 0, MAX_PORT));
+  }
+
+  private static Tracing tracing(JsonFields fields, JsonObject json) {
+    fields.rejectUnknown(json, "tracing", TRACING_KEYS);
+    boolean enabled = fields.bool(json, "tracing", "enabled");
+    String endpoint = fields.optionalString(json, "tracing", "otlpEndpoint");
+    double ratio = fields.decimal(json, "tracing", "sampleRatio");
+    if (!(ratio >= 0 && ratio <= 1)) {
+      fields.problem("\"tracing.sampleRatio\" must be in [0, 1], got " + ratio);
+    }
+    if (enabled && !endpoint.startsWith("http://") && !endpoint.startsWith("https://")) {
+      fields.problem(
+          "\"tracing.otlpEndpoint\" must be an OTLP/HTTP URL such as"
+              + " http://127.0.0.1:4318/v1/traces, got \""
+              + endpoint
+              + "\"");
+    }
+    return new Tracing(enabled, endpoint, ratio);
   }
 
   private static Cluster cluster(JsonFields fields, JsonObject json) {

@@ -53,10 +53,20 @@ final class SwarmApplication extends VertxApplication implements VertxApplicatio
       return VertxApplicationHooks.super.createVertxBuilder(options);
     }
     NodeVertx.withDefaults(options, nodeConfig);
-    return io.vertx.core.Vertx.builder()
-        .with(options)
-        .withClusterManager(
-            new HazelcastClusterManager(HazelcastConfigs.forNode(nodeConfig.cluster())));
+    VertxBuilder builder =
+        io.vertx.core.Vertx.builder()
+            .with(options)
+            .withClusterManager(
+                new HazelcastClusterManager(HazelcastConfigs.forNode(nodeConfig.cluster())));
+    NodeTracing.fromConfig(nodeConfig).ifPresent(sdk -> NodeTracing.install(builder, sdk));
+    return builder;
+  }
+
+  @Override
+  public void afterVertxStopped(HookContext context) {
+    if (nodeConfig != null) {
+      NodeTracing.close(nodeConfig.nodeId());
+    }
   }
 
   @Override

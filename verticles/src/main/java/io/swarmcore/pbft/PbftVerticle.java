@@ -192,7 +192,11 @@ public final class PbftVerticle extends VerticleBase {
       new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong snapshotBlocks =
       new java.util.concurrent.atomic.AtomicLong();
+
   // Read by the metrics scrape from another thread.
+  /** When each block this replica finalized became final (epoch ms), until it is announced. */
+  private final java.util.TreeMap<Long, Long> finalizedAtMs = new java.util.TreeMap<>();
+
   private final java.util.concurrent.atomic.AtomicLong finalizedTransactions =
       new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong viewChanges =
@@ -238,6 +242,9 @@ public final class PbftVerticle extends VerticleBase {
    * the header and certificate (transactions left out; fetch them from storage by height).
    */
   public static final String FINALIZED = "swarm.blocks.finalized";
+
+  /** The {@link #FINALIZED} header saying when the block became final here (epoch ms). */
+  public static final String FINALIZED_AT_HEADER = "finalized-at-ms";
 
   /** What the node's /metrics shows of consensus; safe to read from any thread. */
   /**
@@ -968,6 +975,7 @@ public final class PbftVerticle extends VerticleBase {
    * together by the next one (group commit: one write transaction, one sync).
    */
   private void store(ReplicaOutput.Finalize<NodeBlock, SignedEnvelope> finalized) {
+    finalizedAtMs.put(finalized.sequence(), System.currentTimeMillis());
     pendingFinals.add(finalized);
     if (pendingFinals.size() == 1) {
       serially(this::storeFinals)
@@ -1161,10 +1169,12 @@ public final class PbftVerticle extends VerticleBase {
               afterEpochBoundary(last);
               List<ByteString> transactions = new ArrayList<>();
               for (int i = 0; i < blocks.size(); i++) {
-                announce(range.getBlocks(i));
+                announce(range.getBlocks(i), finalizedAtMs.remove(blocks.get(i).height()));
                 roots.finalized(blocks.get(i));
                 transactions.addAll(blocks.get(i).transactionHashes());
               }
+              // Blocks a catch-up stored instead are never announced from here.
+              finalizedAtMs.headMap(storedHeight).clear();
               return mempoolFinalized(transactions);
             });
   }
@@ -1179,14 +1189,23 @@ public final class PbftVerticle extends VerticleBase {
         .mapEmpty();
   }
 
-  /** Publishes a stored block on {@link #FINALIZED}: header and certificate, no transactions. */
-  private void announce(FinalizedBlock block) {
+  /**
+   * Publishes a stored block on {@link #FINALIZED}: header and certificate, no transactions, with
+   * headers naming this node and (for a block this node's replica finalized, not one fetched) when
+   * it became final here, in epoch milliseconds: what a transaction's trace needs.
+   */
+  private void announce(FinalizedBlock block, Long finalizedAt) {
+    io.vertx.core.eventbus.DeliveryOptions headers =
+        new io.vertx.core.eventbus.DeliveryOptions().addHeader("node", selfId);
+    if (finalizedAt != null) {
+      headers.addHeader(FINALIZED_AT_HEADER, Long.toString(finalizedAt));
+    }
     vertx
         .eventBus()
         .publish(
             FINALIZED,
             block.toBuilder().setBlock(block.getBlock().toBuilder().clearTransactions()).build(),
-            new io.vertx.core.eventbus.DeliveryOptions().addHeader("node", selfId));
+            headers);
   }
 
   private Future<Void> mempoolFinalized(List<ByteString> transactions) {

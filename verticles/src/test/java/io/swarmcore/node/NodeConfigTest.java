@@ -29,6 +29,26 @@ class NodeConfigTest {
     assertThat(config.consensus().byzantineTolerance()).isEqualTo(1);
     assertThat(config.cluster().members()).containsExactly("127.0.0.1");
     assertThat(config.cluster().host()).isEqualTo("127.0.0.1");
+    assertThat(config.cluster().tls()).isEmpty();
+    assertThat(config.tracing().enabled()).isFalse();
+  }
+
+  @Test
+  void tracingNeedsAnOtlpHttpEndpointAndARatio() {
+    ConfigException e =
+        refused(
+            new JsonObject()
+                .put(
+                    "tracing",
+                    new JsonObject()
+                        .put("enabled", true)
+                        .put("otlpEndpoint", "127.0.0.1:4317")
+                        .put("sampleRatio", 2)));
+    assertThat(e.problems())
+        .containsExactlyInAnyOrder(
+            "\"tracing.sampleRatio\" must be in [0, 1], got 2.0",
+            "\"tracing.otlpEndpoint\" must be an OTLP/HTTP URL such as"
+                + " http://127.0.0.1:4318/v1/traces, got \"127.0.0.1:4317\"");
   }
 
   @Test
@@ -117,7 +137,7 @@ class NodeConfigTest {
     assertThat(e.problems())
         .containsExactlyInAnyOrder(
             "unknown key \"nodeid\" (known keys: cluster, consensus, dataDir, gateway, genesisFile, grpc,"
-                + " http, keyFile, mempool, nodeId, peers, resilience, storage)",
+                + " http, keyFile, mempool, nodeId, peers, resilience, storage, tracing)",
             "\"consensus.fastPathThreshold\" must be in (0, 1] (a share of the validators), got 0.0",
             "\"cluster.members\" must be a non-empty list of strings, got []",
             "port clash: \"http.port\" and \"grpc.port\" are both 9090");

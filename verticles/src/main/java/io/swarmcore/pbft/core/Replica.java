@@ -636,7 +636,12 @@ public final class Replica<B, P> {
     base = plan.base().sequence();
     baseDigest = plan.base().digest();
     planTop = plan.top();
-    nextProposal = Math.max(plan.top(), checkpoints.lowWatermark()) + 1;
+    // Above what this replica delivered too: a restarted replica may hold final blocks above the
+    // plan (above its stable checkpoint) that no VIEW-CHANGE reported prepared. Proposing there
+    // could never finalize (its own ledger refuses a second block at a height), and the others
+    // fetch those certified blocks by catch-up.
+    nextProposal =
+        Math.max(Math.max(plan.top(), checkpoints.lowWatermark()), deliveredSequence) + 1;
     int leader = leaders.leaderOf(view);
     out.add(new ViewInstalled<>(view, leader));
     for (ReproposalRule.Choice<B> choice : plan.choices()) {

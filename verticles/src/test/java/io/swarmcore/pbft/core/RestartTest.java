@@ -29,13 +29,23 @@ class RestartTest {
 
   private Replica<SimBlock, SimSignature> restarted(
       int self, long view, Checkpoints.Stable<SimSignature> stable, boolean restarted) {
+    return restarted(
+        self, view, stable, new Replica.Start(view, stable.sequence(), stable.digest()), restarted);
+  }
+
+  private Replica<SimBlock, SimSignature> restarted(
+      int self,
+      long view,
+      Checkpoints.Stable<SimSignature> stable,
+      Replica.Start start,
+      boolean restarted) {
     return new Replica<>(
         quorums,
         self,
         new Replica.Ports<>(v -> (int) (v % 4), SimBlock.FACTS, keys.signer(self), keys.verifier()),
         new Checkpoints<>(quorums, 4, 8, stable),
         new ProgressTimer(100, 1_600),
-        new Replica.Start(view, stable.sequence(), stable.digest()),
+        start,
         0,
         GENESIS,
         restarted);
@@ -87,5 +97,25 @@ class RestartTest {
     assertThat(replica.view())
         .as("the two VIEW-CHANGEs are f + 1 and n − f with its own")
         .isEqualTo(2);
+  }
+
+  @Test
+  void aRestartedLeaderWhoseLedgerIsAboveTheCheckpointProposesAboveItsLedger() {
+    // Replica 2 restarted in view 1 with blocks 9 and 10 final in its ledger, above the stable
+    // checkpoint at 8 that every VIEW-CHANGE carries: no one reports 9 or 10 as prepared.
+    SimBlock ten = new SimBlock(10, new SimBlock(9, SimBlock.GENESIS, "nine").digest(), "ten");
+    Replica<SimBlock, SimSignature> replica =
+        restarted(2, 1, provenAtEight(), new Replica.Start(1, 10, ten.digest()), true);
+    for (int sender : List.of(0, 3)) {
+      ViewChange<SimBlock, SimSignature> message =
+          new ViewChange<>(2, sender, provenAtEight(), List.of(), List.of());
+      replica.onViewChange(sender, new ViewChange.Signed<>(message, keys.sign(sender, message)));
+    }
+
+    assertThat(replica.view()).isEqualTo(2);
+    assertThat(replica.nextProposalSequence())
+        .as("9 and 10 are final here: proposing there again could never finalize")
+        .contains(11L);
+    assertThat(replica.proposalParent()).contains(ten.digest());
   }
 }
