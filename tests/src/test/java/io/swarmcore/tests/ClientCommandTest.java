@@ -1,13 +1,12 @@
 package io.swarmcore.tests;
 
+import static io.swarmcore.tests.harness.SwarmCli.swarm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.swarmcore.codecs.proto.Receipt;
-import io.swarmcore.node.SwarmCommand;
 import io.swarmcore.tests.harness.ClusterHarness;
+import io.swarmcore.tests.harness.SwarmCli.Run;
 import io.vertx.core.json.JsonObject;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,16 +42,6 @@ class ClientCommandTest {
     if (cluster != null) {
       cluster.close();
     }
-  }
-
-  /** The exit code and what the command printed. */
-  private record Run(int exit, String out, String err) {}
-
-  private static Run swarm(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = SwarmCommand.execute(new PrintWriter(out), new PrintWriter(err), args);
-    return new Run(exit, out.toString(), err.toString());
   }
 
   @Test

@@ -1,16 +1,15 @@
 package io.swarmcore.tests;
 
+import static io.swarmcore.tests.harness.SwarmCli.swarm;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.swarmcore.node.SwarmCommand;
 import io.swarmcore.tests.harness.ClusterHarness;
 import io.swarmcore.tests.harness.Deadline;
 import io.swarmcore.tests.harness.FreePorts;
 import io.swarmcore.tests.harness.NodeHandle;
+import io.swarmcore.tests.harness.SwarmCli.Run;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * receipt that verifies offline against the written genesis. A node whose certificate another CA
  * signed joins Hazelcast but cannot exchange a single event-bus message, and both sides say so.
  */
-@Timeout(value = 240, unit = TimeUnit.SECONDS)
+@Timeout(value = 600, unit = TimeUnit.SECONDS)
 class InitClusterTest {
   private static final String TLS_FAILURE = "event-bus TLS handshake with cluster member";
   private final List<Process> processes = new ArrayList<>();
@@ -44,15 +43,6 @@ class InitClusterTest {
         process.destroyForcibly();
       }
     }
-  }
-
-  private record Run(int exit, String out, String err) {}
-
-  private static Run swarm(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = SwarmCommand.execute(new PrintWriter(out), new PrintWriter(err), args);
-    return new Run(exit, out.toString(), err.toString());
   }
 
   private NodeHandle startNode(String nodeId, Path conf, int httpPort, int clusterPort) {

@@ -94,6 +94,13 @@ final class SubmitTrace {
     } catch (InvalidProtocolBufferException e) {
       // The stages still show; only the proposal's moment is unknown.
     }
+    times.ifPresent(
+        t -> {
+          submit.setAttribute("swarm.block.stored_at_ms", t.storedAtMs());
+          if (t.finalizedAtMs() > 0) {
+            submit.setAttribute("swarm.block.finalized_at_ms", t.finalizedAtMs());
+          }
+        });
     long proposed = clamp(proposedMs, from, answeredMs);
     long finalized = clamp(finalizedMs, proposed, answeredMs);
     long stored = clamp(storedMs, finalized, answeredMs);

@@ -202,13 +202,13 @@ public final class StorageVerticle extends VerticleBase {
     long started = System.nanoTime();
     try {
       LedgerTip tip = append.get();
+      // Only commits count: a refused block or a failed write would read as a fast disk.
+      appendLatency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
       appendFailure = null;
       return tip;
     } catch (io.swarmcore.storage.StoreException e) {
       appendFailure = e.getMessage();
       throw e;
-    } finally {
-      appendLatency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
   }
 

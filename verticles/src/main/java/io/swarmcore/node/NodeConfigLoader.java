@@ -65,7 +65,26 @@ public final class NodeConfigLoader {
     } catch (KeyFileException e) {
       throw new ConfigException(List.of("\"keyFile\": " + e.getMessage()));
     }
+    config.cluster().tls().ifPresent(NodeConfigLoader::checkTlsFiles);
     return config;
+  }
+
+  /** Each TLS file must be there and readable now, not when the event bus first connects. */
+  private static void checkTlsFiles(NodeConfig.Tls tls) {
+    List<String> problems = new java.util.ArrayList<>();
+    java.util.Map<String, java.nio.file.Path> files = new java.util.LinkedHashMap<>();
+    files.put("certFile", tls.certFile());
+    files.put("keyFile", tls.keyFile());
+    files.put("caFile", tls.caFile());
+    files.forEach(
+        (key, file) -> {
+          if (!java.nio.file.Files.isRegularFile(file) || !java.nio.file.Files.isReadable(file)) {
+            problems.add("\"cluster.tls." + key + "\": " + file + " is not a readable file");
+          }
+        });
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
   }
 
   /** The defaults shipped with this build. */

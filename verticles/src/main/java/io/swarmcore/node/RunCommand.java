@@ -61,6 +61,7 @@ final class RunCommand implements Callable<Integer> {
       NodeConfig config = null;
       if (arguments.deploysSwarmVerticle()) {
         config = loadNodeConfig(arguments.conf());
+        checkStartable(config);
       } else {
         checkJson("-conf", arguments.conf(), json -> json);
       }
@@ -69,7 +70,7 @@ final class RunCommand implements Callable<Integer> {
         // Vert.x looks for Main-Verticle only in a manifest whose Main-Class is the launcher.
         args.add(0, arguments.verticleOrDefault());
       }
-      return new SwarmApplication(args.toArray(String[]::new), config, err).run();
+      return new SwarmApplication(args.toArray(String[]::new), config, err, command).run();
     } catch (ConfigException e) {
       for (String problem : e.problems()) {
         err.println(command + ": config: " + problem);
@@ -78,6 +79,32 @@ final class RunCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       err.println(command + ": " + e.getMessage());
       return USAGE;
+    }
+  }
+
+  /**
+   * What the launcher's hooks would otherwise fail on with no reason shown (Vert.x's launcher
+   * swallows exceptions from them): the Hazelcast file and the tracing exporter.
+   */
+  private static void checkStartable(NodeConfig config) {
+    List<String> problems = new ArrayList<>();
+    try {
+      HazelcastConfigs.forNode(config.cluster());
+    } catch (RuntimeException e) {
+      problems.add("\"cluster.hazelcastConfig\": " + SwarmApplication.oneLine(e));
+    }
+    if (config.tracing().enabled()) {
+      try {
+        io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter.builder()
+            .setEndpoint(config.tracing().otlpEndpoint())
+            .build()
+            .close();
+      } catch (RuntimeException e) {
+        problems.add("\"tracing.otlpEndpoint\": " + SwarmApplication.oneLine(e));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
     }
   }
 

@@ -89,6 +89,12 @@ final class StoreCommand implements Runnable {
     return data.resolve("data.mdb").toFile().exists() ? data : data.resolve("ledger");
   }
 
+  /** A node's dataDir gets its store in ledger/; a folder named ledger is the store folder. */
+  static Path restoreTarget(Path data) {
+    Path name = data.toAbsolutePath().normalize().getFileName();
+    return name != null && name.toString().equals("ledger") ? data : data.resolve("ledger");
+  }
+
   @Command(
       name = "snapshot",
       description = {
@@ -156,13 +162,19 @@ final class StoreCommand implements Runnable {
     @Override
     public Integer call() {
       try {
-        SnapshotManifest manifest = Snapshots.restore(snapshot, data.resolve("ledger"));
+        Path target = restoreTarget(data);
+        SnapshotManifest manifest = Snapshots.restore(snapshot, target);
         spec.commandLine()
             .getOut()
             .printf(
                 "restored %d blocks (ledger root %s) into %s; start the node: it catches up"
                     + " from its peers%n",
-                manifest.size(), manifest.ledgerRoot(), data.resolve("ledger"));
+                manifest.size(), manifest.ledgerRoot(), target);
+        spec.commandLine()
+            .getOut()
+            .println(
+                "This node no longer knows in which views it proposed after the snapshot: restore"
+                    + " at most f validators this way at a time (docs/OPERATIONS.md).");
         spec.commandLine().getOut().flush();
         return 0;
       } catch (StoreException e) {

@@ -19,25 +19,27 @@ import java.io.PrintWriter;
 final class SwarmApplication extends VertxApplication implements VertxApplicationHooks {
   private final NodeConfig nodeConfig;
   private final PrintWriter err;
+  private final String command;
   private volatile boolean reasonPrinted;
 
   /**
    * @param nodeConfig the validated node configuration, or null for a verticle that is not Swarm's
    *     (it then gets the {@code -conf} JSON as Vert.x would give it)
    */
-  SwarmApplication(String[] args, NodeConfig nodeConfig, PrintWriter err) {
+  SwarmApplication(String[] args, NodeConfig nodeConfig, PrintWriter err, String command) {
     super(args, null, true, false);
     this.nodeConfig = nodeConfig;
     this.err = err;
+    this.command = command;
   }
 
   /** Runs the launcher; a non-zero result has had its reason printed. */
   int run() {
     int exitCode = launch();
     if (exitCode == RunCommand.USAGE) {
-      err.println("swarm run: invalid launcher arguments (see above; swarm run -h lists them)");
+      err.println(command + ": invalid launcher arguments (see above; swarm run -h lists them)");
     } else if (exitCode != 0 && !reasonPrinted) {
-      err.println("swarm run: failed with exit code " + exitCode + " (see the log above)");
+      err.println(command + ": failed with exit code " + exitCode + " (see the log above)");
     }
     return exitCode;
   }
@@ -87,7 +89,7 @@ final class SwarmApplication extends VertxApplication implements VertxApplicatio
 
   private void printReason(String what, Throwable failure) {
     reasonPrinted = true;
-    err.println("swarm run: " + what + ": " + (failure == null ? "timed out" : oneLine(failure)));
+    err.println(command + ": " + what + ": " + (failure == null ? "timed out" : oneLine(failure)));
   }
 
   /** The outermost message that says something, on one line. */

@@ -193,10 +193,10 @@ public final class PbftVerticle extends VerticleBase {
   private final java.util.concurrent.atomic.AtomicLong snapshotBlocks =
       new java.util.concurrent.atomic.AtomicLong();
 
-  // Read by the metrics scrape from another thread.
   /** When each block this replica finalized became final (epoch ms), until it is announced. */
   private final java.util.TreeMap<Long, Long> finalizedAtMs = new java.util.TreeMap<>();
 
+  // Read by the metrics scrape from another thread.
   private final java.util.concurrent.atomic.AtomicLong finalizedTransactions =
       new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong viewChanges =
@@ -582,7 +582,9 @@ public final class PbftVerticle extends VerticleBase {
                 // It names a height of the next epoch, whose voters may differ: it waits for them.
                 holdEarly(envelope, retried);
               } else {
-                heardHeight.accumulateAndGet(call.highestHeight(), Math::max);
+                // Within the window: one faulty voter cannot pin the gauge far ahead.
+                heardHeight.accumulateAndGet(
+                    Math.min(call.highestHeight(), checkpoints.highWatermark()), Math::max);
                 call.blocks().forEach(roots::saw);
                 input(call.call());
                 // Proposals that waited for one of these blocks as their parent can be judged.

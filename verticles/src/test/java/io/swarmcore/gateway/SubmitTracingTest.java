@@ -125,6 +125,17 @@ class SubmitTracingTest {
         .isEqualTo(receipt.getHeight());
     assertThat(submit.getAttributes().get(AttributeKey.stringKey("swarm.block.proposer")))
         .isEqualTo(NODE);
+    // The moments the node itself recorded (not the clamped stage boundaries): finality from the
+    // replica's announcement, then the store, both within the call.
+    Long finalizedAt =
+        submit.getAttributes().get(AttributeKey.longKey("swarm.block.finalized_at_ms"));
+    Long storedAt = submit.getAttributes().get(AttributeKey.longKey("swarm.block.stored_at_ms"));
+    assertThat(finalizedAt).as("the replica's finalized-at header reached the trace").isNotNull();
+    assertThat(storedAt).isNotNull().isGreaterThanOrEqualTo(finalizedAt);
+    assertThat(TimeUnit.MILLISECONDS.toNanos(finalizedAt))
+        .isBetween(
+            submit.getStartEpochNanos() - TimeUnit.MILLISECONDS.toNanos(1),
+            submit.getEndEpochNanos());
     List<SpanData> trace =
         spans.getFinishedSpanItems().stream()
             .filter(span -> span.getTraceId().equals(submit.getTraceId()))

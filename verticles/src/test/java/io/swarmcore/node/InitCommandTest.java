@@ -109,6 +109,18 @@ class InitCommandTest {
   }
 
   @Test
+  void nodeSaysWhyItCannotStartInsteadOfExitingSilently() throws Exception {
+    Path out = dir.resolve("chain");
+    assertThat(console.swarm("init", "--validators", "1", "--out", out.toString())).isZero();
+    Files.delete(out.resolve("cluster.xml"));
+
+    assertThat(console.swarm("node", "--conf", out.resolve("node-1.json").toString())).isEqualTo(2);
+    assertThat(console.err())
+        .contains("swarm node: config: \"cluster.hazelcastConfig\"")
+        .contains(out.resolve("cluster.xml") + ", which does not exist");
+  }
+
+  @Test
   void refusesPortRangesThatOverlap() {
     assertThat(
             console.swarm(

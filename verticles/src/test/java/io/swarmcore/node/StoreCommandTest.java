@@ -33,6 +33,16 @@ class StoreCommandTest {
     assertThat(report.getLong("mapSize")).isPositive();
   }
 
+  private int restore(Path data) {
+    return console.swarm(
+        "store",
+        "restore",
+        "--snapshot",
+        dir.resolve("backup").toString(),
+        "--data",
+        data.toString());
+  }
+
   @Test
   void aSnapshotRestoresIntoAnEmptyNodeAndNeverOverAStore() throws Exception {
     TestChain chain = new TestChain();
@@ -54,16 +64,7 @@ class StoreCommandTest {
         .isZero();
     assertThat(console.out()).contains("snapshot of 5 blocks");
     Path fresh = dir.resolve("fresh");
-    assertThat(
-            console.swarm(
-                "store",
-                "restore",
-                "--snapshot",
-                dir.resolve("backup").toString(),
-                "--data",
-                fresh.toString()))
-        .as(console.err())
-        .isZero();
+    assertThat(restore(fresh)).as(console.err()).isZero();
     assertThat(console.swarm("store", "inspect", "--data", fresh.toString(), "--json")).isZero();
     JsonObject restored = new JsonObject(console.out());
     assertThat(restored.getLong("blocks")).isEqualTo(5);
@@ -71,30 +72,17 @@ class StoreCommandTest {
         .isEqualTo(HexFormat.of().formatHex(chain.tip().ledgerRoot()));
 
     // A second restore would overwrite a store: refused, the store untouched.
-    assertThat(
-            console.swarm(
-                "store",
-                "restore",
-                "--snapshot",
-                dir.resolve("backup").toString(),
-                "--data",
-                fresh.toString()))
-        .isEqualTo(1);
+    assertThat(restore(fresh)).isEqualTo(1);
     assertThat(console.err()).contains("swarm store restore:");
+    // Given the store folder itself rather than the dataDir, the store lands there, not below.
+    assertThat(restore(dir.resolve("again").resolve("ledger"))).isZero();
+    assertThat(dir.resolve("again").resolve("ledger").resolve("data.mdb")).exists();
     // A damaged backup is refused before anything is written.
     java.nio.file.Path data = dir.resolve("backup").resolve("data.mdb");
     byte[] bytes = java.nio.file.Files.readAllBytes(data);
     bytes[bytes.length / 2] ^= 1;
     java.nio.file.Files.write(data, bytes);
-    assertThat(
-            console.swarm(
-                "store",
-                "restore",
-                "--snapshot",
-                dir.resolve("backup").toString(),
-                "--data",
-                dir.resolve("other").toString()))
-        .isEqualTo(1);
+    assertThat(restore(dir.resolve("other"))).isEqualTo(1);
     assertThat(dir.resolve("other").resolve("ledger").resolve("data.mdb")).doesNotExist();
   }
 
