@@ -156,12 +156,25 @@ public final class LocalChain implements AutoCloseable {
     }
   }
 
+  // Below Linux's ephemeral range (32768 and up): a port the kernel hands out for outgoing
+  // connections (Hazelcast opens many while the nodes start) could be taken before a node binds it.
+  private static final int FIRST_PORT = 20_000;
+  private static final int LAST_PORT = 32_000;
+  private static final java.util.concurrent.atomic.AtomicInteger NEXT_PORT =
+      new java.util.concurrent.atomic.AtomicInteger(
+          FIRST_PORT + new SecureRandom().nextInt(LAST_PORT - FIRST_PORT));
+
   private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port on 127.0.0.1", e);
+    for (int tries = 0; tries < LAST_PORT - FIRST_PORT; tries++) {
+      int port = NEXT_PORT.getAndUpdate(p -> p + 1 >= LAST_PORT ? FIRST_PORT : p + 1);
+      try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+        return port;
+      } catch (IOException taken) {
+        // try the next one
+      }
     }
+    throw new UncheckedIOException(
+        new IOException("no free port on 127.0.0.1 in " + FIRST_PORT + ".." + LAST_PORT));
   }
 
   /** Stops every node, then every Vert.x instance (all at once), then removes the folder. */
