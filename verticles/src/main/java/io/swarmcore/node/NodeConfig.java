@@ -33,7 +33,15 @@ public record NodeConfig(
     GatewaySettings gateway,
     ResilienceSettings resilience,
     Tracing tracing,
+    Testing testing,
     JsonObject json) {
+
+  /**
+   * Test-only switches, all off by default.
+   *
+   * @param faultAdmin whether the node takes network-fault commands ({@link FaultAdminVerticle})
+   */
+  public record Testing(boolean faultAdmin) {}
 
   /**
    * OpenTelemetry tracing of each submitted transaction's life, off by default.
@@ -167,7 +175,8 @@ public record NodeConfig(
           "gateway",
           "storage",
           "resilience",
-          "tracing");
+          "tracing",
+          "testing");
   private static final Set<String> TRACING_KEYS = Set.of("enabled", "otlpEndpoint", "sampleRatio");
   private static final Set<String> CONSENSUS_KEYS =
       Set.of(
@@ -263,6 +272,9 @@ public record NodeConfig(
     }
 
     Tracing tracing = tracing(fields, fields.object(json, "", "tracing"));
+    JsonObject testingJson = fields.object(json, "", "testing");
+    fields.rejectUnknown(testingJson, "testing", Set.of("faultAdmin"));
+    Testing testing = new Testing(fields.bool(testingJson, "testing", "faultAdmin"));
     checkPortClashes(fields, http, grpc, cluster);
     if (!fields.problems().isEmpty()) {
       throw new ConfigException(fields.problems());
@@ -282,6 +294,7 @@ public record NodeConfig(
         gateway,
         resilience,
         tracing,
+        testing,
         json.copy());
   }
 

@@ -138,6 +138,11 @@ public final class NodeVerticle extends VerticleBase {
             id -> vertx.deployVerticle(new PeerVerticle(config, key, peers, metrics, resilience)))
         .compose(
             id -> vertx.deployVerticle(new MempoolVerticle(config, validatorIds(config, election))))
+        .compose(
+            id ->
+                config.testing().faultAdmin()
+                    ? vertx.deployVerticle(new FaultAdminVerticle(config.nodeId()))
+                    : Future.succeededFuture(id))
         .compose(id -> deployConsensus(config, key, election, metrics, resilience))
         .compose(id -> vertx.deployVerticle(new HttpEndpointVerticle(config, health, resilience)))
         .compose(id -> deployClientApi(config, election, peers, fresh, resilience));

@@ -1167,6 +1167,12 @@ public final class PbftVerticle extends VerticleBase {
               if (replica == null) {
                 height = storedHeight; // an observer's height is its ledger's
               }
+              // This node's proposals at heights now stored lost to other blocks (a view change it
+              // never saw, a catch-up past them) unless a stored block is theirs: their
+              // transactions are offered again once the stored ones are final (the mempool
+              // ignores those, which are no longer pending).
+              List<ByteString> overtaken = new ArrayList<>();
+              ownProposals.headMap(storedHeight).values().forEach(overtaken::addAll);
               ownProposals.headMap(storedHeight).clear();
               afterEpochBoundary(last);
               List<ByteString> transactions = new ArrayList<>();
@@ -1177,7 +1183,8 @@ public final class PbftVerticle extends VerticleBase {
               }
               // Blocks a catch-up stored instead are never announced from here.
               finalizedAtMs.headMap(storedHeight).clear();
-              return mempoolFinalized(transactions);
+              return mempoolFinalized(transactions)
+                  .compose(done -> overtaken.isEmpty() ? done() : mempoolUnproposed(overtaken));
             });
   }
 
@@ -1208,6 +1215,18 @@ public final class PbftVerticle extends VerticleBase {
             FINALIZED,
             block.toBuilder().setBlock(block.getBlock().toBuilder().clearTransactions()).build(),
             headers);
+  }
+
+  private static Future<Void> done() {
+    return Future.succeededFuture();
+  }
+
+  private Future<Void> mempoolUnproposed(List<ByteString> transactions) {
+    return vertx
+        .eventBus()
+        .request(MempoolVerticle.address(selfId, "unproposed"), hashes(transactions))
+        .<Void>mapEmpty()
+        .otherwiseEmpty();
   }
 
   private Future<Void> mempoolFinalized(List<ByteString> transactions) {

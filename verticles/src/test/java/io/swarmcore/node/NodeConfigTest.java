@@ -137,7 +137,7 @@ class NodeConfigTest {
     assertThat(e.problems())
         .containsExactlyInAnyOrder(
             "unknown key \"nodeid\" (known keys: cluster, consensus, dataDir, gateway, genesisFile, grpc,"
-                + " http, keyFile, mempool, nodeId, peers, resilience, storage, tracing)",
+                + " http, keyFile, mempool, nodeId, peers, resilience, storage, testing, tracing)",
             "\"consensus.fastPathThreshold\" must be in (0, 1] (a share of the validators), got 0.0",
             "\"cluster.members\" must be a non-empty list of strings, got []",
             "port clash: \"http.port\" and \"grpc.port\" are both 9090");

@@ -1,0 +1,258 @@
+package io.swarmcore.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.swarmcore.node.FaultAdminVerticle;
+import io.swarmcore.tests.harness.ClusterHarness;
+import io.swarmcore.tests.harness.ClusterProbe;
+import io.swarmcore.tests.harness.Deadline;
+import io.swarmcore.tests.harness.LedgerProbe;
+import io.swarmcore.tests.harness.NodeHandle;
+import io.swarmcore.tests.harness.SteadyLoad;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Network faults under load, in four validator JVMs (docs/RELIABILITY.md): partitions (drop rules)
+ * and a slow validator (delay), applied through each node's test-only fault admin (event-bus
+ * interceptors). After each: every acknowledged transaction final exactly once, one chain
+ * everywhere, the node that was cut off caught up.
+ */
+@Timeout(value = 600, unit = TimeUnit.SECONDS)
+class NetworkFaultsClusterTest {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(NetworkFaultsClusterTest.class);
+  private static final Duration STARTUP = Duration.ofSeconds(150);
+  private static final Duration DRAIN = Duration.ofSeconds(90);
+
+  /** How long the majority may take to finalize again once the leader is cut off. */
+  private static final Duration PROGRESS_BOUND = Duration.ofSeconds(45);
+
+  private ClusterHarness cluster;
+  private ClusterProbe probe;
+
+  @AfterEach
+  void stopEverything() {
+    ClusterHarness.stop(probe, cluster);
+  }
+
+  private LedgerProbe start(String name) {
+    cluster = ClusterHarness.prepareValidatorJvms(name, 4);
+    cluster
+        .nodeIds()
+        .forEach(
+            id ->
+                cluster.configure(
+                    id, new JsonObject().put("testing", new JsonObject().put("faultAdmin", true))));
+    cluster.startNodes(cluster.nodeIds(), STARTUP);
+    probe = ClusterProbe.join(cluster, STARTUP);
+    LedgerProbe ledger = new LedgerProbe(probe);
+    Set<String> warmUp = ledger.submit("warm-up", 0, 10);
+    Deadline.await("a first block everywhere", DRAIN, () -> ledger.sameTip(nodeIds(), 1));
+    assertThat(warmUp).hasSize(10);
+    return ledger;
+  }
+
+  private List<String> nodeIds() {
+    return cluster.nodes().stream().map(NodeHandle::nodeId).toList();
+  }
+
+  /** Cuts {@code side} off from every other node, both ways. */
+  private void partition(LedgerProbe ledger, Set<String> side) {
+    for (String node : nodeIds()) {
+      List<String> blocked =
+          nodeIds().stream().filter(other -> side.contains(other) != side.contains(node)).toList();
+      faults(ledger, node, blocked);
+    }
+  }
+
+  private void heal(LedgerProbe ledger) {
+    nodeIds().forEach(node -> faults(ledger, node, List.of()));
+  }
+
+  private static void faults(LedgerProbe ledger, String node, List<String> blocked) {
+    faults(ledger, node, blocked, 0);
+  }
+
+  private static void faults(LedgerProbe ledger, String node, List<String> blocked, long delayMs) {
+    JsonObject state =
+        ledger.request(
+            FaultAdminVerticle.address(node),
+            new JsonObject().put("block", new JsonArray(blocked)).put("delayMs", delayMs));
+    assertThat(state.getJsonArray("block").getList()).containsExactlyInAnyOrderElementsOf(blocked);
+  }
+
+  private static long height(LedgerProbe ledger, String node) {
+    return ledger.storage(node).getLong("size");
+  }
+
+  @Test
+  void aPartitionedLeaderIsReplacedAndRejoinsAndNothingAcknowledgedIsLost() throws Exception {
+    LedgerProbe ledger = start("partition-leader");
+    String leader = ledger.consensus("node-a").getString("leader");
+    List<String> majority = new ArrayList<>(nodeIds());
+    majority.remove(leader);
+    String observer = majority.get(0);
+    long viewBefore = ledger.consensus(observer).getLong("view");
+
+    try (SteadyLoad load = new SteadyLoad(probe, observer)) {
+      CompletableFuture<SteadyLoad.Summary> running =
+          CompletableFuture.supplyAsync(
+              () -> load.run("partition", 40, Duration.ofSeconds(20), DRAIN));
+      Deadline.await(
+          "load to reach the chain", Duration.ofSeconds(30), () -> height(ledger, observer) > 3);
+
+      partition(ledger, Set.of(leader));
+      long cutAt = System.nanoTime();
+      long heightAtCut = height(ledger, observer);
+      Deadline.await(
+          "the majority to change view and finalize without " + leader,
+          PROGRESS_BOUND,
+          () ->
+              ledger.consensus(observer).getLong("view") > viewBefore
+                  && height(ledger, observer) > heightAtCut + 2);
+      double progressSeconds = (System.nanoTime() - cutAt) / 1e9;
+      long leaderHeightCut = height(ledger, leader);
+      assertThat(leaderHeightCut)
+          .as("the cut-off leader finalizes nothing alone")
+          .isLessThanOrEqualTo(heightAtCut + 4);
+
+      heal(ledger);
+      long healedAt = System.nanoTime();
+      Deadline.await(
+          leader + " to catch up after the heal",
+          DRAIN,
+          () -> height(ledger, leader) >= height(ledger, observer) - 1);
+      double catchUpSeconds = (System.nanoTime() - healedAt) / 1e9;
+
+      SteadyLoad.Summary summary = running.get(DRAIN.toSeconds() + 60, TimeUnit.SECONDS);
+      assertThat(load.refused()).as("submissions refused or unanswered").isZero();
+      Deadline.await("one chain everywhere", DRAIN, () -> ledger.sameTip(nodeIds(), 1));
+      List<String> chain = ledger.transactions(observer, 0);
+      assertThat(chain).as("no transaction twice").doesNotHaveDuplicates();
+      assertThat(new HashSet<>(chain))
+          .as("every acknowledged transaction final")
+          .containsAll(load.acknowledged());
+      LOG.info(
+          "leader {} partitioned away under load: majority finalized again after {} s (view {} ->"
+              + " {}); after the heal it caught up in {} s; {}; lost 0, one chain",
+          leader,
+          String.format("%.1f", progressSeconds),
+          viewBefore,
+          ledger.consensus(observer).getLong("view"),
+          String.format("%.1f", catchUpSeconds),
+          summary);
+    }
+  }
+
+  @Test
+  void aFollowerCutOffCatchesUpAfterTheHealWhileTheOthersGoOn() throws Exception {
+    LedgerProbe ledger = start("partition-follower");
+    String leader = ledger.consensus("node-a").getString("leader");
+    String follower = nodeIds().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+    String observer =
+        nodeIds().stream()
+            .filter(id -> !id.equals(leader) && !id.equals(follower))
+            .findFirst()
+            .orElseThrow();
+
+    try (SteadyLoad load = new SteadyLoad(probe, observer)) {
+      CompletableFuture<SteadyLoad.Summary> running =
+          CompletableFuture.supplyAsync(
+              () -> load.run("minority", 40, Duration.ofSeconds(15), DRAIN));
+      Deadline.await(
+          "load to reach the chain", Duration.ofSeconds(30), () -> height(ledger, observer) > 3);
+      partition(ledger, Set.of(follower));
+      long heightAtCut = height(ledger, observer);
+      Deadline.await(
+          "the three others to finalize without " + follower,
+          PROGRESS_BOUND,
+          () -> height(ledger, observer) > heightAtCut + 5);
+      assertThat(height(ledger, follower))
+          .as("the follower cut off finalizes nothing new")
+          .isLessThanOrEqualTo(heightAtCut + 4);
+
+      heal(ledger);
+      long healedAt = System.nanoTime();
+      Deadline.await(
+          follower + " to catch up after the heal",
+          DRAIN,
+          () -> height(ledger, follower) >= height(ledger, observer) - 1);
+      double catchUpSeconds = (System.nanoTime() - healedAt) / 1e9;
+      SteadyLoad.Summary summary = running.get(DRAIN.toSeconds() + 60, TimeUnit.SECONDS);
+      assertThat(load.refused()).as("submissions refused or unanswered").isZero();
+      Deadline.await("one chain everywhere", DRAIN, () -> ledger.sameTip(nodeIds(), 1));
+      List<String> chain = ledger.transactions(follower, 0);
+      assertThat(chain).as("no transaction twice").doesNotHaveDuplicates();
+      assertThat(new HashSet<>(chain)).containsAll(load.acknowledged());
+      LOG.info(
+          "follower {} partitioned away under load: the others went on; after the heal it caught"
+              + " up in {} s; {}; lost 0, one chain",
+          follower,
+          String.format("%.1f", catchUpSeconds),
+          summary);
+    }
+  }
+
+  @Test
+  void aSlowValidatorCostsTheFastPathButNeverStallsTheChain() throws Exception {
+    LedgerProbe ledger = start("slow-validator");
+    String leader = ledger.consensus("node-a").getString("leader");
+    List<String> followers = nodeIds().stream().filter(id -> !id.equals(leader)).toList();
+    String slow = followers.get(0);
+    String observer = followers.get(1);
+    long viewBefore = ledger.consensus(observer).getLong("view");
+    NodeHandle watched = cluster.node(observer);
+    long finalizedBefore = metric(watched, "swarm_blocks_finalized");
+    long fastBefore = metric(watched, "swarm_blocks_fast_path");
+
+    faults(ledger, slow, List.of(), 400);
+    SteadyLoad.Summary summary;
+    try (SteadyLoad load = new SteadyLoad(probe, observer)) {
+      summary = load.run("slow", 100, Duration.ofSeconds(10), DRAIN);
+      assertThat(load.refused()).as("submissions refused or unanswered").isZero();
+      Deadline.await("one chain everywhere", DRAIN, () -> ledger.sameTip(nodeIds(), 1));
+      List<String> chain = ledger.transactions(observer, 0);
+      assertThat(chain).as("no transaction twice").doesNotHaveDuplicates();
+      assertThat(new HashSet<>(chain)).containsAll(load.acknowledged());
+    }
+    faults(ledger, slow, List.of(), 0);
+    long finalized = metric(watched, "swarm_blocks_finalized") - finalizedBefore;
+    long fast = metric(watched, "swarm_blocks_fast_path") - fastBefore;
+    assertThat(ledger.consensus(observer).getLong("view"))
+        .as("a slow follower is no reason to change view")
+        .isEqualTo(viewBefore);
+    assertThat(fast)
+        .as("the fast path (all four) gave way to the commit path for some blocks")
+        .isLessThan(finalized);
+    LOG.info(
+        "follower {} slowed by 400 ms: {}; fast path {} of {} blocks at {}; no view change, one"
+            + " chain",
+        slow,
+        summary,
+        fast,
+        finalized,
+        observer);
+  }
+
+  /** An untagged sample from a node's /metrics. */
+  private static long metric(NodeHandle node, String name) {
+    return node.get("/metrics")
+        .body()
+        .lines()
+        .filter(line -> line.startsWith(name + " "))
+        .mapToLong(line -> (long) Double.parseDouble(line.substring(name.length() + 1).trim()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(name + " missing from /metrics"));
+  }
+}

@@ -1,0 +1,101 @@
+package io.swarmcore.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
+class FaultAdminVerticleTest {
+  private static final String ADMIN = FaultAdminVerticle.address("n1");
+
+  @Test
+  void blockedPeersAreDroppedOthersPassAndEverySendIsStamped(Vertx vertx, VertxTestContext test) {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    List<String> stamps = new CopyOnWriteArrayList<>();
+    vertx
+        .eventBus()
+        .<String>consumer(
+            "inbox",
+            message -> {
+              seen.add(message.body());
+              stamps.add(message.headers().get(FaultAdminVerticle.FROM_HEADER));
+            });
+    DeliveryOptions fromN2 = new DeliveryOptions().addHeader(FaultAdminVerticle.FROM_HEADER, "n2");
+    DeliveryOptions fromN3 = new DeliveryOptions().addHeader(FaultAdminVerticle.FROM_HEADER, "n3");
+    vertx
+        .deployVerticle(new FaultAdminVerticle("n1"))
+        .compose(
+            id ->
+                vertx
+                    .eventBus()
+                    .<JsonObject>request(
+                        ADMIN, new JsonObject().put("block", new JsonArray().add("n2"))))
+        .onComplete(
+            test.succeeding(
+                state -> {
+                  assertThat(state.body().getJsonArray("block").getList()).containsExactly("n2");
+                  vertx.eventBus().send("inbox", "from n2", fromN2);
+                  vertx.eventBus().send("inbox", "from n3", fromN3);
+                  vertx.eventBus().send("inbox", "unstamped");
+                }));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    vertx.setPeriodic(
+        20,
+        id -> {
+          if (seen.size() >= 2 || System.nanoTime() > deadline) {
+            vertx.cancelTimer(id);
+            test.verify(
+                () -> {
+                  assertThat(seen).containsExactlyInAnyOrder("from n3", "unstamped");
+                  // What this node sends unstamped leaves with its own id.
+                  assertThat(stamps).containsExactlyInAnyOrder("n3", "n1");
+                });
+            vertx
+                .eventBus()
+                .<JsonObject>request(ADMIN, new JsonObject().put("block", new JsonArray()))
+                .onComplete(
+                    test.succeeding(
+                        healed ->
+                            test.verify(
+                                () -> {
+                                  assertThat(healed.body().getLong("dropped")).isEqualTo(1L);
+                                  assertThat(healed.body().getJsonArray("block")).isEmpty();
+                                  test.completeNow();
+                                })));
+          }
+        });
+  }
+
+  @Test
+  void aMalformedCommandIsRefusedAndChangesNothing(Vertx vertx, VertxTestContext test) {
+    vertx
+        .deployVerticle(new FaultAdminVerticle("n1"))
+        .compose(
+            id ->
+                vertx
+                    .eventBus()
+                    .request(ADMIN, new JsonObject().put("block", "n2").put("delayMs", -5)))
+        .onComplete(
+            test.failing(
+                failure ->
+                    test.verify(
+                        () -> {
+                          assertThat(((ReplyException) failure).failureCode()).isEqualTo(400);
+                          assertThat(failure.getMessage()).contains("expected {\"block\"");
+                          test.completeNow();
+                        })));
+  }
+}
