@@ -35,8 +35,12 @@ class NetworkFaultsClusterTest {
   private static final Duration STARTUP = Duration.ofSeconds(150);
   private static final Duration DRAIN = Duration.ofSeconds(90);
 
-  /** How long the majority may take to finalize again once the leader is cut off. */
-  private static final Duration PROGRESS_BOUND = Duration.ofSeconds(45);
+  /**
+   * How long the majority may take to finalize again once the leader is cut off: the stake-weighted
+   * schedule may name the cut-off node for several views in a row, each abandoned after a timeout
+   * that doubles (seen in CI: views 1 to 3 all its, view 4 installed 30 s after the cut).
+   */
+  private static final Duration PROGRESS_BOUND = Duration.ofSeconds(120);
 
   private ClusterHarness cluster;
   private ClusterProbe probe;

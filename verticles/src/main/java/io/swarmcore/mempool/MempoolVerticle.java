@@ -132,7 +132,8 @@ public final class MempoolVerticle extends VerticleBase {
           message.reply(
               new JsonObject()
                   .put("hash", HEX.formatHex(added.hash().toByteArray()))
-                  .put("status", status(added.outcome())));
+                  .put("status", status(added.outcome()))
+                  .put("node", config.nodeId()));
       case MALFORMED -> message.fail(MALFORMED, added.detail());
       case TOO_LARGE -> message.fail(TOO_LARGE, added.detail());
       case FULL -> message.fail(FULL, added.detail());

@@ -343,7 +343,10 @@ public record NodeConfig(
       return io.swarmcore.pbft.FaultInjection.of(name);
     } catch (IllegalArgumentException e) {
       fields.problem(
-          "\"consensus.faultInjection\" must be none, silent or equivocate, got \"" + name + "\"");
+          "\"consensus.faultInjection\" must be none, silent, equivocate, forge, replay or"
+              + " withhold, got \""
+              + name
+              + "\"");
       return io.swarmcore.pbft.FaultInjection.NONE;
     }
   }

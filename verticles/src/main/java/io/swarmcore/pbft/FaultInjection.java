@@ -16,9 +16,15 @@ public enum FaultInjection {
    * As leader, sends one proposal to half of the others and a conflicting one (same transactions,
    * another header) to the rest.
    */
-  EQUIVOCATE;
+  EQUIVOCATE,
+  /** Signs every message it sends as another validator (whose key it does not have). */
+  FORGE,
+  /** Sends, with each message, older ones again: its own and others' it received. */
+  REPLAY,
+  /** Never sends PREPARE votes: the fast path (all n) cannot complete while it is there. */
+  WITHHOLD;
 
-  /** Parses a configuration value: none, silent or equivocate. */
+  /** Parses a configuration value: none, silent, equivocate, forge, replay or withhold. */
   public static FaultInjection of(String name) {
     return valueOf(name.toUpperCase(Locale.ROOT));
   }

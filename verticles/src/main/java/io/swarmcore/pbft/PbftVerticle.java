@@ -125,6 +125,7 @@ public final class PbftVerticle extends VerticleBase {
   private final ResilienceManager resilience;
   private final EpochRules epochs;
   private FaultInjection fault = FaultInjection.NONE;
+  private Misbehaviour misbehaviour;
 
   // The voters consensus runs with (docs/CONSENSUS-NODE.md, validator-set changes), replaced where
   // the election's set changes; self is -1 and the replica null while this node is not one of
@@ -234,6 +235,10 @@ public final class PbftVerticle extends VerticleBase {
   /** Makes this validator misbehave as {@code fault} (demo and fault tests only). */
   public PbftVerticle misbehaving(FaultInjection fault) {
     this.fault = fault;
+    this.misbehaviour =
+        fault == FaultInjection.NONE
+            ? null
+            : new Misbehaviour(fault, this::otherThan, selfId.hashCode());
     return this;
   }
 
@@ -558,6 +563,9 @@ public final class PbftVerticle extends VerticleBase {
   private void inbound(SignedEnvelope envelope, boolean retried) {
     if (halted) {
       return;
+    }
+    if (misbehaviour != null) {
+      misbehaviour.heard(envelope);
     }
     if (replica == null || switching) {
       holdEarly(envelope, retried);
@@ -961,15 +969,26 @@ public final class PbftVerticle extends VerticleBase {
   }
 
   private void broadcast(SignedEnvelope envelope) {
-    if (fault == FaultInjection.SILENT) {
-      return;
-    }
-    for (int i = 0; i < validators.size(); i++) {
-      String id = validators.idOf(i);
-      if (!id.equals(selfId)) {
-        vertx.eventBus().publish(address(id, "inbox"), envelope);
+    List<SignedEnvelope> sending =
+        misbehaviour == null ? List.of(envelope) : misbehaviour.outbound(envelope);
+    for (SignedEnvelope message : sending) {
+      for (int i = 0; i < validators.size(); i++) {
+        String id = validators.idOf(i);
+        if (!id.equals(selfId)) {
+          vertx.eventBus().publish(address(id, "inbox"), message);
+        }
       }
     }
+  }
+
+  /** A validator of the current set other than {@code id}: whom a forger poses as. */
+  private String otherThan(String id) {
+    for (int i = 0; i < validators.size(); i++) {
+      if (!validators.idOf(i).equals(id)) {
+        return validators.idOf(i);
+      }
+    }
+    return id;
   }
 
   /**

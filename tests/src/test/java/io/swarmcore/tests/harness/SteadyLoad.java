@@ -51,6 +51,7 @@ public final class SteadyLoad implements AutoCloseable {
   private final Map<String, Long> finalizedAt = new HashMap<>();
   private final List<Long> latencies = new ArrayList<>();
   private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+  private final Map<String, String> takenBy = new ConcurrentHashMap<>();
   private final AtomicInteger refused = new AtomicInteger();
   private long firstSubmit;
   private long lastFinal;
@@ -161,6 +162,7 @@ public final class SteadyLoad implements AutoCloseable {
                 return;
               }
               String hash = reply.result().body().getString("hash");
+              takenBy.put(hash, reply.result().body().getString("node", "?"));
               synchronized (this) {
                 acknowledged.add(hash);
                 Long finalAt = finalizedAt.remove(hash);
@@ -177,6 +179,11 @@ public final class SteadyLoad implements AutoCloseable {
   /** Every transaction acknowledged so far (hex hashes). */
   public Set<String> acknowledged() {
     return Set.copyOf(acknowledged);
+  }
+
+  /** The node whose mempool took each acknowledged transaction (hex hash to node id). */
+  public Map<String, String> takenBy() {
+    return Map.copyOf(takenBy);
   }
 
   public int refused() {
