@@ -55,6 +55,9 @@ class ByzantineClusterTest {
 
     var warmUp = ledger.submit("warm-up", 0, 10);
     Deadline.await("a first block at the honest three", DRAIN, () -> ledger.sameTip(honest, 1));
+    var watched = cluster.node(honest.get(0));
+    long fastBefore = watched.metric("swarm_blocks_fast_path");
+    long finalizedBefore = watched.metric("swarm_blocks_finalized");
     SteadyLoad.Summary summary;
     java.util.Set<String> acknowledged = new HashSet<>(warmUp);
     try (SteadyLoad load = new SteadyLoad(probe, honest.get(0))) {
@@ -67,14 +70,33 @@ class ByzantineClusterTest {
     assertThat(chain).as("no transaction twice").doesNotHaveDuplicates();
     assertThat(new HashSet<>(chain)).containsAll(acknowledged);
     JsonObject consensus = ledger.consensus(honest.get(0));
+    long fast = watched.metric("swarm_blocks_fast_path") - fastBefore;
+    long finalized = watched.metric("swarm_blocks_finalized") - finalizedBefore;
+    // The fault took effect, as each mode must show at an honest validator.
+    switch (mode) {
+      case "silent", "equivocate", "forge" ->
+          assertThat(consensus.getLong("view"))
+              .as("the faulty leader of view 0 was replaced")
+              .isGreaterThanOrEqualTo(1);
+      case "withhold" ->
+          assertThat(fast).as("without its PREPAREs no block can take the fast path").isZero();
+      default -> {}
+    }
+    if (mode.equals("forge") || mode.equals("replay")) {
+      assertThat(consensus.getLong("rejected"))
+          .as("forged or replayed messages refused or set aside")
+          .isPositive();
+    }
     LOG.info(
         "{} validator {} (leader of view 0): {}; honest view now {}, {} consensus messages refused"
-            + " at {}; lost 0, one chain",
+            + " at {}, fast path {} of {} blocks under load; lost 0, one chain",
         mode,
         faulty,
         summary,
         consensus.getLong("view"),
         consensus.getLong("rejected"),
-        honest.get(0));
+        honest.get(0),
+        fast,
+        finalized);
   }
 }

@@ -27,13 +27,19 @@ import org.junit.jupiter.api.Timeout;
  * in that window is the one way an acknowledged transaction can be lost (a known gap,
  * docs/RELIABILITY.md). The test counts those and fails on any other loss.
  */
-@Timeout(value = 900, unit = TimeUnit.SECONDS)
+@Timeout(value = 3_000, unit = TimeUnit.SECONDS) // the long mode runs 10 rounds
 class CrashClusterTest {
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(CrashClusterTest.class);
   private static final Duration STARTUP = Duration.ofSeconds(150);
   private static final Duration DRAIN = Duration.ofSeconds(90);
   private static final int ROUNDS = Integer.getInteger("swarm.crash.rounds", 2);
+
+  /**
+   * How long before a kill an acknowledgement may come and still be lost with the node: the gossip
+   * interval (20 ms) and the time a batch takes to leave, with room for a loaded machine.
+   */
+  private static final Duration GOSSIP_WINDOW = Duration.ofMillis(500);
 
   private ClusterHarness cluster;
   private ClusterProbe probe;
@@ -59,8 +65,8 @@ class CrashClusterTest {
     Set<String> acknowledged = new HashSet<>(ledger.submit("warm-up", 0, 10));
     Deadline.await("a first block everywhere", DRAIN, () -> ledger.sameTip(nodeIds(), 1));
     List<String> rounds = new ArrayList<>();
-    java.util.Map<String, String> takenBy = new java.util.HashMap<>();
-    Set<String> killed = new HashSet<>();
+    // Per lost-able transaction: taken by the node killed in its round, shortly before the kill.
+    Set<String> inKillWindow = new HashSet<>();
     int refused = 0;
 
     for (int round = 0; round < ROUNDS; round++) {
@@ -82,9 +88,8 @@ class CrashClusterTest {
         Deadline.await(
             "load to reach the chain", DRAIN, () -> height(ledger, observer) > start + 3);
 
-        cluster.kill(leader);
-        killed.add(leader);
         long killedAt = System.nanoTime();
+        cluster.kill(leader);
         long heightAtKill = height(ledger, observer);
         Deadline.await(
             "the three left to change view and finalize without " + leader,
@@ -113,7 +118,16 @@ class CrashClusterTest {
           LOG.warn("round {}: the load did not see every acknowledged transaction final", round);
         }
         acknowledged.addAll(load.acknowledged());
-        takenBy.putAll(load.takenBy());
+        java.util.Map<String, String> takenBy = load.takenBy();
+        load.acknowledgedAt()
+            .forEach(
+                (hash, at) -> {
+                  if (leader.equals(takenBy.get(hash))
+                      && at <= killedAt
+                      && killedAt - at <= GOSSIP_WINDOW.toNanos()) {
+                    inKillWindow.add(hash);
+                  }
+                });
         refused += load.refused();
         rounds.add(
             String.format(
@@ -142,7 +156,10 @@ class CrashClusterTest {
         refused,
         chain.size());
     assertThat(lost)
-        .as("acknowledged transactions lost other than in a killed node's gossip window")
-        .allSatisfy(hash -> assertThat(killed).contains(takenBy.get(hash)));
+        .as(
+            "acknowledged transactions lost other than those the killed node took in the %d ms"
+                + " before its kill",
+            GOSSIP_WINDOW.toMillis())
+        .isSubsetOf(inKillWindow);
   }
 }

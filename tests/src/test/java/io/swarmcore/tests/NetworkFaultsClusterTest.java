@@ -96,6 +96,26 @@ class NetworkFaultsClusterTest {
     assertThat(state.getJsonArray("block").getList()).containsExactlyInAnyOrderElementsOf(blocked);
   }
 
+  /** The leader as the node furthest in views sees it (one that lags names an older leader). */
+  private String leader(LedgerProbe ledger) {
+    return nodeIds().stream()
+        .map(ledger::consensus)
+        .max(java.util.Comparator.comparingLong(state -> state.getLong("view")))
+        .orElseThrow()
+        .getString("leader");
+  }
+
+  /** Nothing left behind in any mempool: no transaction stranded as pending or proposed. */
+  private void assertMempoolsEmpty(LedgerProbe ledger) {
+    Deadline.await(
+        "every mempool to be empty (nothing stranded)",
+        DRAIN,
+        () ->
+            nodeIds().stream()
+                .map(id -> ledger.request("swarm.mempool." + id + ".status", new JsonObject()))
+                .allMatch(status -> status.getLong("size") == 0));
+  }
+
   private static long height(LedgerProbe ledger, String node) {
     return ledger.storage(node).getLong("size");
   }
@@ -103,7 +123,7 @@ class NetworkFaultsClusterTest {
   @Test
   void aPartitionedLeaderIsReplacedAndRejoinsAndNothingAcknowledgedIsLost() throws Exception {
     LedgerProbe ledger = start("partition-leader");
-    String leader = ledger.consensus("node-a").getString("leader");
+    String leader = leader(ledger);
     List<String> majority = new ArrayList<>(nodeIds());
     majority.remove(leader);
     String observer = majority.get(0);
@@ -147,6 +167,7 @@ class NetworkFaultsClusterTest {
       assertThat(new HashSet<>(chain))
           .as("every acknowledged transaction final")
           .containsAll(load.acknowledged());
+      assertMempoolsEmpty(ledger);
       LOG.info(
           "leader {} partitioned away under load: majority finalized again after {} s (view {} ->"
               + " {}); after the heal it caught up in {} s; {}; lost 0, one chain",
@@ -162,7 +183,7 @@ class NetworkFaultsClusterTest {
   @Test
   void aFollowerCutOffCatchesUpAfterTheHealWhileTheOthersGoOn() throws Exception {
     LedgerProbe ledger = start("partition-follower");
-    String leader = ledger.consensus("node-a").getString("leader");
+    String leader = leader(ledger);
     String follower = nodeIds().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
     String observer =
         nodeIds().stream()
@@ -199,6 +220,7 @@ class NetworkFaultsClusterTest {
       List<String> chain = ledger.transactions(follower, 0);
       assertThat(chain).as("no transaction twice").doesNotHaveDuplicates();
       assertThat(new HashSet<>(chain)).containsAll(load.acknowledged());
+      assertMempoolsEmpty(ledger);
       LOG.info(
           "follower {} partitioned away under load: the others went on; after the heal it caught"
               + " up in {} s; {}; lost 0, one chain",
@@ -211,14 +233,14 @@ class NetworkFaultsClusterTest {
   @Test
   void aSlowValidatorCostsTheFastPathButNeverStallsTheChain() throws Exception {
     LedgerProbe ledger = start("slow-validator");
-    String leader = ledger.consensus("node-a").getString("leader");
+    String leader = leader(ledger);
     List<String> followers = nodeIds().stream().filter(id -> !id.equals(leader)).toList();
     String slow = followers.get(0);
     String observer = followers.get(1);
     long viewBefore = ledger.consensus(observer).getLong("view");
     NodeHandle watched = cluster.node(observer);
-    long finalizedBefore = metric(watched, "swarm_blocks_finalized");
-    long fastBefore = metric(watched, "swarm_blocks_fast_path");
+    long finalizedBefore = watched.metric("swarm_blocks_finalized");
+    long fastBefore = watched.metric("swarm_blocks_fast_path");
 
     faults(ledger, slow, List.of(), 400);
     SteadyLoad.Summary summary;
@@ -231,8 +253,8 @@ class NetworkFaultsClusterTest {
       assertThat(new HashSet<>(chain)).containsAll(load.acknowledged());
     }
     faults(ledger, slow, List.of(), 0);
-    long finalized = metric(watched, "swarm_blocks_finalized") - finalizedBefore;
-    long fast = metric(watched, "swarm_blocks_fast_path") - fastBefore;
+    long finalized = watched.metric("swarm_blocks_finalized") - finalizedBefore;
+    long fast = watched.metric("swarm_blocks_fast_path") - fastBefore;
     assertThat(ledger.consensus(observer).getLong("view"))
         .as("a slow follower is no reason to change view")
         .isEqualTo(viewBefore);
@@ -247,16 +269,5 @@ class NetworkFaultsClusterTest {
         fast,
         finalized,
         observer);
-  }
-
-  /** An untagged sample from a node's /metrics. */
-  private static long metric(NodeHandle node, String name) {
-    return node.get("/metrics")
-        .body()
-        .lines()
-        .filter(line -> line.startsWith(name + " "))
-        .mapToLong(line -> (long) Double.parseDouble(line.substring(name.length() + 1).trim()))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError(name + " missing from /metrics"));
   }
 }

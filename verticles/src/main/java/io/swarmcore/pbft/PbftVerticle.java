@@ -176,7 +176,7 @@ public final class PbftVerticle extends VerticleBase {
   private long storedHeight;
   // This node's own proposals not yet final, by height: their transactions go back to the
   // mempool if a view change abandons them.
-  private final java.util.TreeMap<Long, List<ByteString>> ownProposals = new java.util.TreeMap<>();
+  private final java.util.TreeMap<Long, NodeBlock> ownProposals = new java.util.TreeMap<>();
   private BlockSync sync;
   private SnapshotSync snapshots;
   private Checkpoints<SignedEnvelope> checkpoints;
@@ -758,7 +758,7 @@ public final class PbftVerticle extends VerticleBase {
       return;
     }
     List<ByteString> abandoned = new ArrayList<>();
-    ownProposals.values().forEach(abandoned::addAll);
+    ownProposals.values().forEach(own -> abandoned.addAll(own.transactionHashes()));
     ownProposals.clear();
     vertx.eventBus().request(MempoolVerticle.address(selfId, "unproposed"), hashes(abandoned));
   }
@@ -1186,13 +1186,24 @@ public final class PbftVerticle extends VerticleBase {
               if (replica == null) {
                 height = storedHeight; // an observer's height is its ledger's
               }
-              // This node's proposals at heights now stored lost to other blocks (a view change it
-              // never saw, a catch-up past them) unless a stored block is theirs: their
-              // transactions are offered again once the stored ones are final (the mempool
-              // ignores those, which are no longer pending).
+              // A stored block that is not this node's proposal at its height (a view change it
+              // never saw, a catch-up past it) overtakes that proposal and every one above it
+              // (they extend it): all their transactions are offered again once the stored ones
+              // are final (the mempool ignores those, which are no longer pending).
               List<ByteString> overtaken = new ArrayList<>();
-              ownProposals.headMap(storedHeight).values().forEach(overtaken::addAll);
-              ownProposals.headMap(storedHeight).clear();
+              boolean lost =
+                  blocks.stream()
+                      .anyMatch(
+                          block -> {
+                            NodeBlock own = ownProposals.get(block.height());
+                            return own != null && !own.hash().equals(block.hash());
+                          });
+              if (lost) {
+                ownProposals.values().forEach(own -> overtaken.addAll(own.transactionHashes()));
+                ownProposals.clear();
+              } else {
+                ownProposals.headMap(storedHeight).clear();
+              }
               afterEpochBoundary(last);
               List<ByteString> transactions = new ArrayList<>();
               for (int i = 0; i < blocks.size(); i++) {
@@ -1585,6 +1596,16 @@ public final class PbftVerticle extends VerticleBase {
                       .filter(
                           tx -> !below.contains(ByteString.copyFrom(LedgerHashes.transaction(tx))))
                       .toList();
+              if (candidates.size() < offered.size()) {
+                // Back to the pool: final with their block, or offered again if it is abandoned.
+                java.util.Set<ByteString> kept = new java.util.HashSet<>(candidates);
+                List<ByteString> skipped =
+                    offered.stream().filter(tx -> !kept.contains(tx)).toList();
+                vertx
+                    .eventBus()
+                    .request(
+                        MempoolVerticle.address(selfId, "unproposed"), hashes(hashesOf(skipped)));
+              }
               // So are those already final whose news has not reached the mempool yet (a leader
               // that took over at an epoch boundary): storage would refuse the block.
               knownFinal(hashesOf(candidates))
@@ -1647,7 +1668,7 @@ public final class PbftVerticle extends VerticleBase {
                 .addAllTransactions(txs)
                 .build());
     roots.saw(block);
-    ownProposals.put(sequence, block.transactionHashes());
+    ownProposals.put(sequence, block);
     input(r -> r.propose(block));
   }
 

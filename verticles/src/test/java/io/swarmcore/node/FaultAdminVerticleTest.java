@@ -80,6 +80,52 @@ class FaultAdminVerticleTest {
   }
 
   @Test
+  void aDelayHoldsBackWhatGoesToPeersButNotTheNodesOwnAddresses(
+      Vertx vertx, VertxTestContext test) {
+    List<String> arrivals = new CopyOnWriteArrayList<>();
+    long[] sentAt = new long[1];
+    long[] peerArrivedAt = new long[1];
+    vertx
+        .eventBus()
+        .consumer(
+            "swarm.pbft.n2.inbox",
+            m -> {
+              peerArrivedAt[0] = System.nanoTime();
+              arrivals.add("to n2");
+            });
+    vertx.eventBus().consumer("swarm.pbft.n1.inbox", m -> arrivals.add("to n1"));
+    vertx
+        .deployVerticle(new FaultAdminVerticle("n1"))
+        .compose(
+            id ->
+                vertx
+                    .eventBus()
+                    .<JsonObject>request(
+                        ADMIN, new JsonObject().put("block", new JsonArray()).put("delayMs", 300)))
+        .onComplete(
+            test.succeeding(
+                state -> {
+                  sentAt[0] = System.nanoTime();
+                  vertx.eventBus().send("swarm.pbft.n2.inbox", "x");
+                  vertx.eventBus().send("swarm.pbft.n1.inbox", "y");
+                }));
+    vertx.setPeriodic(
+        20,
+        id -> {
+          if (arrivals.size() == 2) {
+            vertx.cancelTimer(id);
+            test.verify(
+                () -> {
+                  assertThat(arrivals).containsExactly("to n1", "to n2");
+                  assertThat(peerArrivedAt[0] - sentAt[0])
+                      .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(300));
+                });
+            test.completeNow();
+          }
+        });
+  }
+
+  @Test
   void aMalformedCommandIsRefusedAndChangesNothing(Vertx vertx, VertxTestContext test) {
     vertx
         .deployVerticle(new FaultAdminVerticle("n1"))

@@ -62,6 +62,17 @@ public final class NodeHandle {
   }
 
   /** The {@code /health} document, or an empty object when the node does not answer. */
+  /** An untagged sample of this node's /metrics, as a whole number. */
+  public long metric(String name) {
+    return get("/metrics")
+        .body()
+        .lines()
+        .filter(line -> line.startsWith(name + " "))
+        .mapToLong(line -> (long) Double.parseDouble(line.substring(name.length() + 1).trim()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(name + " missing from /metrics of " + nodeId));
+  }
+
   public JsonObject health() {
     Response response = get("/health");
     return response.status() > 0 && response.body().startsWith("{")

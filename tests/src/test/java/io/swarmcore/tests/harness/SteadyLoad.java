@@ -52,6 +52,7 @@ public final class SteadyLoad implements AutoCloseable {
   private final List<Long> latencies = new ArrayList<>();
   private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
   private final Map<String, String> takenBy = new ConcurrentHashMap<>();
+  private final Map<String, Long> acknowledgedAt = new ConcurrentHashMap<>();
   private final AtomicInteger refused = new AtomicInteger();
   private long firstSubmit;
   private long lastFinal;
@@ -113,16 +114,18 @@ public final class SteadyLoad implements AutoCloseable {
   public Summary run(String client, int rate, Duration duration, Duration drain) {
     int total = (int) (rate * duration.toMillis() / 1000);
     long period = 10;
-    int perTick = Math.max(1, (int) Math.round(rate * period / 1000.0));
     AtomicInteger sent = new AtomicInteger();
+    long started = System.nanoTime();
     synchronized (this) {
-      firstSubmit = System.nanoTime();
+      firstSubmit = started;
     }
     long timer =
         vertx.setPeriodic(
             period,
             id -> {
-              for (int i = 0; i < perTick && sent.get() < total; i++) {
+              // What the rate says is due by now: any rate, also below one per tick.
+              long due = Math.min(total, rate * (System.nanoTime() - started) / 1_000_000_000L + 1);
+              while (sent.get() < due) {
                 submit(client, sent.getAndIncrement());
               }
               if (sent.get() >= total) {
@@ -163,6 +166,7 @@ public final class SteadyLoad implements AutoCloseable {
               }
               String hash = reply.result().body().getString("hash");
               takenBy.put(hash, reply.result().body().getString("node", "?"));
+              acknowledgedAt.put(hash, System.nanoTime());
               synchronized (this) {
                 acknowledged.add(hash);
                 Long finalAt = finalizedAt.remove(hash);
@@ -184,6 +188,11 @@ public final class SteadyLoad implements AutoCloseable {
   /** The node whose mempool took each acknowledged transaction (hex hash to node id). */
   public Map<String, String> takenBy() {
     return Map.copyOf(takenBy);
+  }
+
+  /** When each acknowledged transaction was acknowledged ({@link System#nanoTime}). */
+  public Map<String, Long> acknowledgedAt() {
+    return Map.copyOf(acknowledgedAt);
   }
 
   public int refused() {
