@@ -21,6 +21,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class FaultAdminVerticleTest {
   private static final String ADMIN = FaultAdminVerticle.address("n1");
 
+  /** Deploys the admin of node n1 and sends it {@code command}: its reply. */
+  private static io.vertx.core.Future<io.vertx.core.eventbus.Message<JsonObject>> deployAndCommand(
+      Vertx vertx, JsonObject command) {
+    return vertx
+        .deployVerticle(new FaultAdminVerticle("n1"))
+        .compose(id -> vertx.eventBus().<JsonObject>request(ADMIN, command));
+  }
+
   @Test
   void blockedPeersAreDroppedOthersPassAndEverySendIsStamped(Vertx vertx, VertxTestContext test) {
     List<String> seen = new CopyOnWriteArrayList<>();
@@ -35,14 +43,7 @@ class FaultAdminVerticleTest {
             });
     DeliveryOptions fromN2 = new DeliveryOptions().addHeader(FaultAdminVerticle.FROM_HEADER, "n2");
     DeliveryOptions fromN3 = new DeliveryOptions().addHeader(FaultAdminVerticle.FROM_HEADER, "n3");
-    vertx
-        .deployVerticle(new FaultAdminVerticle("n1"))
-        .compose(
-            id ->
-                vertx
-                    .eventBus()
-                    .<JsonObject>request(
-                        ADMIN, new JsonObject().put("block", new JsonArray().add("n2"))))
+    deployAndCommand(vertx, new JsonObject().put("block", new JsonArray().add("n2")))
         .onComplete(
             test.succeeding(
                 state -> {
@@ -94,14 +95,7 @@ class FaultAdminVerticleTest {
               arrivals.add("to n2");
             });
     vertx.eventBus().consumer("swarm.pbft.n1.inbox", m -> arrivals.add("to n1"));
-    vertx
-        .deployVerticle(new FaultAdminVerticle("n1"))
-        .compose(
-            id ->
-                vertx
-                    .eventBus()
-                    .<JsonObject>request(
-                        ADMIN, new JsonObject().put("block", new JsonArray()).put("delayMs", 300)))
+    deployAndCommand(vertx, new JsonObject().put("block", new JsonArray()).put("delayMs", 300))
         .onComplete(
             test.succeeding(
                 state -> {
