@@ -22,15 +22,10 @@ import org.junit.jupiter.api.Timeout;
 /**
  * SIGKILLs under load in four validator JVMs (docs/RELIABILITY.md): the leader of the moment, round
  * after round, each time restarted over its own ledger and caught up. Load goes through the event
- * bus to whichever mempool answers. A mempool acknowledges a submission once it holds it and passes
- * it on to the others within {@code mempool.gossipIntervalMs}: a transaction the killed node took
- * in that window is the one way an acknowledged transaction can be lost (a known gap,
- * docs/RELIABILITY.md). The test counts those and fails on any other loss.
+ * bus to whichever mempool answers. A mempool acknowledges a submission only once another validator
+ * confirmed holding it (f = 1), so the kill must not lose a single acknowledged transaction.
  */
 @Timeout(value = 3_000, unit = TimeUnit.SECONDS) // the long mode runs 10 rounds
-// Long mode only for now: in one clean-clone CI run the three left did not finalize within 120 s
-// after a kill (docs/RELIABILITY.md); the cause is the next thing to find.
-@org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "swarm.long", matches = "true")
 class CrashClusterTest {
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(CrashClusterTest.class);
@@ -42,9 +37,8 @@ class CrashClusterTest {
    * How long before a kill an acknowledgement may come and still be lost with the node: the gossip
    * interval (20 ms) and the time a batch takes to leave, with room for a loaded machine.
    */
-  private static final Duration GOSSIP_WINDOW = Duration.ofMillis(500);
-
   private ClusterHarness cluster;
+
   private ClusterProbe probe;
 
   @AfterEach
@@ -68,8 +62,6 @@ class CrashClusterTest {
     Set<String> acknowledged = new HashSet<>(ledger.submit("warm-up", 0, 10));
     Deadline.await("a first block everywhere", DRAIN, () -> ledger.sameTip(nodeIds(), 1));
     List<String> rounds = new ArrayList<>();
-    // Per lost-able transaction: taken by the node killed in its round, shortly before the kill.
-    Set<String> inKillWindow = new HashSet<>();
     int refused = 0;
 
     for (int round = 0; round < ROUNDS; round++) {
@@ -96,11 +88,13 @@ class CrashClusterTest {
         long heightAtKill = height(ledger, observer);
         Deadline.await(
             "the three left to change view and finalize without " + leader,
-            // The schedule may name the dead leader for several views in a row (doubling timeouts).
+            // The schedule may name the dead leader for several views in a row (timeouts of 2, 4,
+            // 8, 16, 30 s): the bound allows five. By then the load may have ended and its backlog
+            // fit one block, so one new block is progress.
             Duration.ofSeconds(120),
             () ->
                 ledger.consensus(observer).getLong("view") > viewBefore
-                    && height(ledger, observer) > heightAtKill + 2);
+                    && height(ledger, observer) > heightAtKill);
         double progressSeconds = (System.nanoTime() - killedAt) / 1e9;
 
         long restartedAt = System.nanoTime();
@@ -115,22 +109,12 @@ class CrashClusterTest {
         try {
           summary = running.get(DRAIN.toSeconds() * 2 + 60, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
-          // A transaction the killed node acknowledged but never passed on is never final: the
-          // load's own wait names it. Counted below against the chain.
+          // An acknowledged transaction never final: the load's own wait names it, and the check
+          // against the chain below fails the test.
           summary = null;
           LOG.warn("round {}: the load did not see every acknowledged transaction final", round);
         }
         acknowledged.addAll(load.acknowledged());
-        java.util.Map<String, String> takenBy = load.takenBy();
-        load.acknowledgedAt()
-            .forEach(
-                (hash, at) -> {
-                  if (leader.equals(takenBy.get(hash))
-                      && at <= killedAt
-                      && killedAt - at <= GOSSIP_WINDOW.toNanos()) {
-                    inKillWindow.add(hash);
-                  }
-                });
         refused += load.refused();
         rounds.add(
             String.format(
@@ -158,11 +142,6 @@ class CrashClusterTest {
         lost.size(),
         refused,
         chain.size());
-    assertThat(lost)
-        .as(
-            "acknowledged transactions lost other than those the killed node took in the %d ms"
-                + " before its kill",
-            GOSSIP_WINDOW.toMillis())
-        .isSubsetOf(inKillWindow);
+    assertThat(lost).as("acknowledged transactions lost").isEmpty();
   }
 }

@@ -286,6 +286,8 @@ public final class SwarmApi {
             ApiException.invalid(reply.getMessage());
         case MempoolVerticle.FULL ->
             new ApiException(ApiException.Kind.RESOURCE_EXHAUSTED, reply.getMessage(), 1_000);
+        case MempoolVerticle.NOT_REPLICATED ->
+            new ApiException(ApiException.Kind.UNAVAILABLE, reply.getMessage(), 1_000);
         default -> new ApiException(ApiException.Kind.INTERNAL, reply.getMessage());
       };
     }

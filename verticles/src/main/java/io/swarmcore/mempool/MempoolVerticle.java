@@ -3,11 +3,15 @@ package io.swarmcore.mempool;
 import com.google.protobuf.ByteString;
 import io.swarmcore.codecs.proto.Transaction;
 import io.swarmcore.codecs.proto.TransactionBatch;
+import io.swarmcore.crypto.PublicKey;
+import io.swarmcore.crypto.SigningKey;
+import io.swarmcore.mempool.core.Acknowledgements;
 import io.swarmcore.mempool.core.Mempool;
 import io.swarmcore.node.NodeConfig;
 import io.swarmcore.node.NodeMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
@@ -19,6 +23,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -28,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * The node's transaction pool on the event bus (docs/MEMPOOL.md). Clients submit on {@link #SUBMIT}
  * (any node) or this node's {@code submit} address, as a protobuf {@code Transaction} or as JSON
  * for any Vert.x application; new transactions are gossiped in batches to the other validators; the
- * node's consensus takes batches for its proposals and reports what became final.
+ * node's consensus takes batches for its proposals and reports what became final. A submission is
+ * acknowledged once {@code mempool.ackReplicas} other validators (f by default) confirmed, signed,
+ * that they hold it: a node that crashes after acknowledging loses nothing.
  */
 public final class MempoolVerticle extends VerticleBase {
   /** Submissions any node accepts. */
@@ -40,11 +47,20 @@ public final class MempoolVerticle extends VerticleBase {
   public static final int TOO_LARGE = 413;
   public static final int FULL = 503;
 
+  /** Too few other validators confirmed holding the transaction in time (it stays pending). */
+  public static final int NOT_REPLICATED = 504;
+
+  /** The header naming the node whose gossip this is: where the confirmation goes. */
+  static final String ORIGIN_HEADER = "swarm-origin";
+
   private static final Logger LOG = LoggerFactory.getLogger(MempoolVerticle.class);
   private static final HexFormat HEX = HexFormat.of();
 
   private final NodeConfig config;
-  private final java.util.function.Supplier<List<String>> validators;
+  private final java.util.function.Supplier<Map<String, PublicKey>> validators;
+  private final SigningKey key;
+  private final Acknowledgements<Waiting> acknowledgements = new Acknowledgements<>();
+  private long refusedConfirmations;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private Mempool pool;
   private long gossipTimer = -1;
@@ -59,13 +75,22 @@ public final class MempoolVerticle extends VerticleBase {
   private volatile int poolSize;
   private volatile long poolBytes;
 
+  /** A submission's answer, sent once the transaction is replicated enough. */
+  private record Waiting(Message<Object> message, JsonObject reply) {}
+
   /**
-   * @param validators every current validator's node id (this node's may be among them): where
-   *     gossip goes, read at each gossip (the set changes at epoch boundaries)
+   * @param validators every current validator's node id (this node's may be among them) with its
+   *     voting key: where gossip goes and whose confirmations count, read at each use (the set
+   *     changes at epoch boundaries)
+   * @param key this node's voting key, which signs its confirmations
    */
-  public MempoolVerticle(NodeConfig config, java.util.function.Supplier<List<String>> validators) {
+  public MempoolVerticle(
+      NodeConfig config,
+      java.util.function.Supplier<Map<String, PublicKey>> validators,
+      SigningKey key) {
     this.config = config;
     this.validators = validators;
+    this.key = key;
   }
 
   /** {@code swarm.mempool.<nodeId>.<verb>}. */
@@ -99,6 +124,7 @@ public final class MempoolVerticle extends VerticleBase {
     consumers.add(bus.consumer(SUBMIT, this::submit));
     consumers.add(bus.consumer(address(self, "submit"), this::submit));
     consumers.add(bus.consumer(address(self, "gossip"), this::gossipReceived));
+    consumers.add(bus.consumer(address(self, "held"), this::heldReceived));
     consumers.add(bus.localConsumer(address(self, "propose"), this::propose));
     consumers.add(bus.localConsumer(address(self, "finalized"), m -> hashes(m, this::finalized)));
     consumers.add(bus.localConsumer(address(self, "unproposed"), m -> hashes(m, pool::unproposed)));
@@ -128,12 +154,23 @@ public final class MempoolVerticle extends VerticleBase {
       admittedNanos.put(added.hash(), System.nanoTime());
     }
     switch (added.outcome()) {
-      case ADDED, DUPLICATE, ALREADY_FINAL ->
-          message.reply(
-              new JsonObject()
-                  .put("hash", HEX.formatHex(added.hash().toByteArray()))
-                  .put("status", status(added.outcome()))
-                  .put("node", config.nodeId()));
+      case ADDED, DUPLICATE, ALREADY_FINAL -> {
+        JsonObject reply =
+            new JsonObject()
+                .put("hash", HEX.formatHex(added.hash().toByteArray()))
+                .put("status", status(added.outcome()))
+                .put("node", config.nodeId());
+        int needed = replicasNeeded();
+        if (added.outcome() == Mempool.Outcome.ALREADY_FINAL
+            || acknowledgements.replicated(added.hash(), needed)) {
+          message.reply(reply);
+        } else {
+          acknowledgements.await(
+              added.hash(),
+              new Waiting(message, reply),
+              now() + config.mempool().replicationTimeoutMs());
+        }
+      }
       case MALFORMED -> message.fail(MALFORMED, added.detail());
       case TOO_LARGE -> message.fail(TOO_LARGE, added.detail());
       case FULL -> message.fail(FULL, added.detail());
@@ -185,24 +222,92 @@ public final class MempoolVerticle extends VerticleBase {
             + (body == null ? "no body" : body.getClass().getSimpleName()));
   }
 
+  /** How many other validators must hold a transaction before it is acknowledged. */
+  private int replicasNeeded() {
+    Map<String, PublicKey> current = validators.get();
+    int others = current.size() - (current.containsKey(config.nodeId()) ? 1 : 0);
+    int configured = config.mempool().ackReplicas();
+    int needed = configured >= 0 ? configured : (current.size() - 1) / 3;
+    return Math.min(needed, others);
+  }
+
+  private static long now() {
+    return System.nanoTime() / 1_000_000;
+  }
+
+  /** Takes another validator's gossip, and tells it (signed) which of it this node holds. */
   private void gossipReceived(Message<Object> message) {
     if (!(message.body() instanceof TransactionBatch batch)) {
       LOG.debug("gossip that is not a TransactionBatch ignored");
       return;
     }
+    List<ByteString> held = new ArrayList<>(batch.getTransactionsCount());
     for (ByteString transaction : batch.getTransactionsList()) {
-      pool.add(transaction, true);
+      Mempool.Added added = pool.add(transaction, true);
+      switch (added.outcome()) {
+        case ADDED, DUPLICATE, ALREADY_FINAL -> held.add(added.hash());
+        default -> {}
+      }
     }
+    String origin = message.headers().get(ORIGIN_HEADER);
+    Map<String, PublicKey> current = validators.get();
+    if (held.isEmpty()
+        || origin == null
+        || origin.equals(config.nodeId())
+        || !current.containsKey(origin)
+        || !current.containsKey(config.nodeId())) {
+      return; // only validators' words count, and only to validators
+    }
+    vertx
+        .eventBus()
+        .publish(
+            address(origin, "held"), HeldConfirmation.signed(config.nodeId(), origin, held, key));
+  }
+
+  /** Another validator holds transactions: the submissions now replicated enough are answered. */
+  private void heldReceived(Message<Object> message) {
+    HeldConfirmation confirmation;
+    try {
+      confirmation =
+          HeldConfirmation.verified(
+              message.body(),
+              config.nodeId(),
+              id ->
+                  id.equals(config.nodeId())
+                      ? Optional.empty()
+                      : Optional.ofNullable(validators.get().get(id)));
+    } catch (IllegalArgumentException e) {
+      refusedConfirmations++;
+      LOG.debug("confirmation refused: {}", e.getMessage());
+      return;
+    }
+    acknowledgements
+        .confirmed(confirmation.from(), confirmation.hashes(), replicasNeeded())
+        .forEach(waiting -> waiting.message().reply(waiting.reply()));
   }
 
   private void gossip() {
     send(pool.toGossip(config.mempool().gossipBatch()));
     poolSize = pool.size();
     poolBytes = pool.bytes();
+    for (Waiting late : acknowledgements.expired(now())) {
+      late.message()
+          .fail(
+              NOT_REPLICATED,
+              "not acknowledged: fewer than "
+                  + replicasNeeded()
+                  + " other validators confirmed holding the transaction within "
+                  + config.mempool().replicationTimeoutMs()
+                  + " ms; it stays pending at node "
+                  + config.nodeId()
+                  + ", and submitting it again is safe");
+    }
   }
 
   private void finalized(List<ByteString> hashes) {
     pool.finalized(hashes);
+    // Final is more than replicated.
+    acknowledgements.forget(hashes).forEach(waiting -> waiting.message().reply(waiting.reply()));
     long now = System.nanoTime();
     for (ByteString hash : hashes) {
       Long admitted = admittedNanos.remove(hash);
@@ -219,6 +324,8 @@ public final class MempoolVerticle extends VerticleBase {
   private void regossip() {
     // Transactions the pool dropped without finality leave no latency behind.
     admittedNanos.keySet().removeIf(hash -> !pool.isPending(hash));
+    acknowledgements.forget(
+        acknowledgements.trackedHashes().stream().filter(hash -> !pool.isPending(hash)).toList());
     send(pool.oldestReady(config.mempool().gossipBatch()));
   }
 
@@ -227,10 +334,11 @@ public final class MempoolVerticle extends VerticleBase {
       return;
     }
     TransactionBatch message = TransactionBatch.newBuilder().addAllTransactions(batch).build();
-    for (String validator : validators.get()) {
+    DeliveryOptions origin = new DeliveryOptions().addHeader(ORIGIN_HEADER, config.nodeId());
+    for (String validator : validators.get().keySet()) {
       if (!validator.equals(config.nodeId())) {
         // publish: a hostile cluster member listening on the address cannot swallow it.
-        vertx.eventBus().publish(address(validator, "gossip"), message);
+        vertx.eventBus().publish(address(validator, "gossip"), message, origin);
       }
     }
     gossipedTransactions += batch.size();
@@ -274,6 +382,8 @@ public final class MempoolVerticle extends VerticleBase {
             .put("size", pool.size())
             .put("proposed", pool.proposedCount())
             .put("bytes", pool.bytes())
-            .put("gossiped", gossipedTransactions));
+            .put("gossiped", gossipedTransactions)
+            .put("awaitingReplication", acknowledgements.waitingCount())
+            .put("refusedConfirmations", refusedConfirmations));
   }
 }

@@ -125,7 +125,15 @@ public record NodeConfig(
   /** The ledger store: how far its LMDB map may grow, and whether commits skip fsync. */
   public record Storage(long maxMapSizeBytes, boolean noSync) {}
 
-  /** Bounds of the transaction pool and how its new transactions are gossiped. */
+  /**
+   * Bounds of the transaction pool, how its new transactions are gossiped, and when a submission is
+   * acknowledged.
+   *
+   * @param ackReplicas other validators that must confirm holding a transaction before its
+   *     submission is acknowledged; -1 for f of the current validator set
+   * @param replicationTimeoutMs how long a submission waits for those confirmations before it is
+   *     refused as not replicated (the transaction stays pending)
+   */
   public record MempoolSettings(
       int maxTransactions,
       long maxBytes,
@@ -133,7 +141,9 @@ public record NodeConfig(
       int rememberedFinal,
       long gossipIntervalMs,
       int gossipBatch,
-      long regossipIntervalMs) {}
+      long regossipIntervalMs,
+      int ackReplicas,
+      long replicationTimeoutMs) {}
 
   /**
    * The client gateway's protections (gRPC and the public event-bus API).
@@ -202,7 +212,9 @@ public record NodeConfig(
           "rememberedFinal",
           "gossipIntervalMs",
           "gossipBatch",
-          "regossipIntervalMs");
+          "regossipIntervalMs",
+          "ackReplicas",
+          "replicationTimeoutMs");
   private static final Set<String> GATEWAY_KEYS =
       Set.of(
           "maxMessageBytes",
@@ -416,7 +428,9 @@ public record NodeConfig(
             fields.integer(json, "mempool", "rememberedFinal", 0, 100_000_000),
             fields.longValue(json, "mempool", "gossipIntervalMs", 1, 60_000),
             fields.integer(json, "mempool", "gossipBatch", 1, 1_000_000),
-            fields.longValue(json, "mempool", "regossipIntervalMs", 1, 3_600_000));
+            fields.longValue(json, "mempool", "regossipIntervalMs", 1, 3_600_000),
+            fields.integer(json, "mempool", "ackReplicas", -1, 1_000),
+            fields.longValue(json, "mempool", "replicationTimeoutMs", 1, 600_000));
     int ledgerLimit = io.swarmcore.storage.core.BlockLimits.DEFAULT.maxTransactionBytes();
     if (settings.maxTransactionBytes() > ledgerLimit) {
       // The pool would accept a transaction no block may carry: every proposal holding it would

@@ -137,7 +137,9 @@ public final class NodeVerticle extends VerticleBase {
         .compose(
             id -> vertx.deployVerticle(new PeerVerticle(config, key, peers, metrics, resilience)))
         .compose(
-            id -> vertx.deployVerticle(new MempoolVerticle(config, validatorIds(config, election))))
+            id ->
+                vertx.deployVerticle(
+                    new MempoolVerticle(config, validatorKeys(config, key, election), key)))
         .compose(
             id ->
                 config.testing().faultAdmin()
@@ -272,17 +274,32 @@ public final class NodeVerticle extends VerticleBase {
    * Every current validator's node id, read at each call (the set may change at an epoch's end):
    * from the election, or only this node without a genesis.
    */
-  private static java.util.function.Supplier<List<String>> validatorIds(
-      NodeConfig config, Optional<ElectionState> election) {
+  /** The current validators' ids and voting keys, in the set's order (this node alone without). */
+  private static java.util.function.Supplier<java.util.Map<String, io.swarmcore.crypto.PublicKey>>
+      validatorKeys(NodeConfig config, SigningKey key, Optional<ElectionState> election) {
     if (election.isEmpty()) {
-      List<String> alone = List.of(config.nodeId());
+      java.util.Map<String, io.swarmcore.crypto.PublicKey> alone =
+          java.util.Map.of(config.nodeId(), key.publicKey());
       return () -> alone;
     }
     ElectionState state = election.get();
-    return () ->
-        state.current().validators().members().stream()
-            .map(io.swarmcore.election.core.Validator::id)
-            .toList();
+    // Rebuilt only when the set changes (epoch boundaries): the mempool reads it per submission.
+    var cached =
+        new java.util.concurrent.atomic.AtomicReference<
+            java.util.Map.Entry<
+                io.swarmcore.election.core.ValidatorSet,
+                java.util.Map<String, io.swarmcore.crypto.PublicKey>>>();
+    return () -> {
+      io.swarmcore.election.core.ValidatorSet set = state.current().validators();
+      var entry = cached.get();
+      if (entry == null || entry.getKey() != set) {
+        java.util.Map<String, io.swarmcore.crypto.PublicKey> keys = new java.util.LinkedHashMap<>();
+        set.members().forEach(v -> keys.put(v.id(), v.votingKey()));
+        entry = java.util.Map.entry(set, java.util.Collections.unmodifiableMap(keys));
+        cached.set(entry);
+      }
+      return entry.getValue();
+    };
   }
 
   /** The epoch, the validators (and which are up), and whether a quorum of them is reachable. */

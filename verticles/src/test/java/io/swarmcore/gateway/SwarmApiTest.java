@@ -62,6 +62,12 @@ class SwarmApiTest {
                       full -> {
                         answer[0] = MempoolVerticle.TOO_LARGE;
                         return refusal(api.submitAsync(TX)).map(large -> List.of(full, large));
+                      })
+                  .compose(
+                      two -> {
+                        answer[0] = MempoolVerticle.NOT_REPLICATED;
+                        return refusal(api.submitAsync(TX))
+                            .map(unreplicated -> List.of(two.get(0), two.get(1), unreplicated));
                       });
             })
         .onComplete(
@@ -74,6 +80,9 @@ class SwarmApiTest {
                           assertThat(refusals.get(0).retryAfterMs()).isPositive();
                           assertThat(refusals.get(1).kind())
                               .isEqualTo(ApiException.Kind.INVALID_ARGUMENT);
+                          assertThat(refusals.get(2).kind())
+                              .isEqualTo(ApiException.Kind.UNAVAILABLE);
+                          assertThat(refusals.get(2).retryAfterMs()).isPositive();
                           test.completeNow();
                         })));
   }

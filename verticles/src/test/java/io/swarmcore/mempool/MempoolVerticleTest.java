@@ -3,8 +3,11 @@ package io.swarmcore.mempool;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.swarmcore.codecs.Codecs;
+import io.swarmcore.codecs.LedgerHashes;
 import io.swarmcore.codecs.proto.Transaction;
 import io.swarmcore.codecs.proto.TransactionBatch;
+import io.swarmcore.crypto.PublicKey;
+import io.swarmcore.crypto.SigningKey;
 import io.swarmcore.node.NodeConfig;
 import io.swarmcore.node.NodeConfigLoader;
 import io.vertx.core.Future;
@@ -16,9 +19,13 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -42,13 +49,33 @@ class MempoolVerticleTest {
                 true));
   }
 
+  /** Fresh voting keys for validators {@code ids}, in order. */
+  private static Map<String, SigningKey> keys(String... ids) {
+    Map<String, SigningKey> keys = new LinkedHashMap<>();
+    for (String id : ids) {
+      keys.put(id, SigningKey.generate(new SecureRandom()));
+    }
+    return keys;
+  }
+
+  private static Supplier<Map<String, PublicKey>> votingKeys(Map<String, SigningKey> keys) {
+    Map<String, PublicKey> keysById = new LinkedHashMap<>();
+    keys.forEach((id, key) -> keysById.put(id, key.publicKey()));
+    return () -> keysById;
+  }
+
+  private static MempoolVerticle mempool(NodeConfig config, Map<String, SigningKey> keys) {
+    return new MempoolVerticle(config, votingKeys(keys), keys.get(config.nodeId()));
+  }
+
   @BeforeEach
   void deployTwo(Vertx vertx, VertxTestContext test) {
     Codecs.register(vertx.eventBus());
-    List<String> validators = List.of("a", "b");
+    // Two validators: f = 0, so a submission is acknowledged at once.
+    Map<String, SigningKey> validators = keys("a", "b");
     vertx
-        .deployVerticle(new MempoolVerticle(config("a", 3), () -> validators))
-        .compose(id -> vertx.deployVerticle(new MempoolVerticle(config("b", 3), () -> validators)))
+        .deployVerticle(mempool(config("a", 3), validators))
+        .compose(id -> vertx.deployVerticle(mempool(config("b", 3), validators)))
         .onComplete(test.succeedingThenComplete());
   }
 
@@ -150,10 +177,10 @@ class MempoolVerticleTest {
 
   @Test
   void aTransactionWhoseGossipWasLostReachesTheOthersLater(Vertx vertx, VertxTestContext test) {
-    List<String> pair = List.of("x", "y");
+    Map<String, SigningKey> pair = keys("x", "y");
     // y is not running when x takes the transaction: x's first gossip of it reaches nobody.
     vertx
-        .deployVerticle(new MempoolVerticle(regossiping("x"), () -> pair))
+        .deployVerticle(mempool(regossiping("x"), pair))
         .compose(id -> submit(vertx, "x", json("frank", 1, new byte[] {1})))
         .compose(
             added -> {
@@ -161,9 +188,137 @@ class MempoolVerticleTest {
               vertx.setTimer(100, t -> later.complete()); // several gossip rounds go by
               return later.future();
             })
-        .compose(x -> vertx.deployVerticle(new MempoolVerticle(regossiping("y"), () -> pair)))
+        .compose(x -> vertx.deployVerticle(mempool(regossiping("y"), pair)))
         .compose(x -> untilSize(vertx, "y", 1))
         .onComplete(test.succeedingThenComplete());
+  }
+
+  @Test
+  void aGossipedTransactionWhoseTakerIsGoneReachesAValidatorThatStartsLater(
+      Vertx vertx, VertxTestContext test) {
+    Map<String, SigningKey> three = keys("x", "y", "z");
+    // y takes the transaction and gossips it to x, then stops; z was not running to hear it.
+    vertx
+        .deployVerticle(mempool(regossiping("x"), three))
+        .compose(x -> vertx.deployVerticle(mempool(regossiping("y"), three)))
+        .compose(y -> submit(vertx, "y", json("gina", 1, new byte[] {1})).map(y))
+        .compose(y -> untilSize(vertx, "x", 1).map(y))
+        .compose(y -> vertx.undeploy(y))
+        .compose(x -> vertx.deployVerticle(mempool(regossiping("z"), three)))
+        .compose(x -> untilSize(vertx, "z", 1))
+        .onComplete(test.succeedingThenComplete());
+  }
+
+  @Test
+  void aSubmissionIsAcknowledgedOnlyOnceAnotherValidatorConfirmedHoldingIt(
+      Vertx vertx, VertxTestContext test) {
+    Map<String, SigningKey> three = keys("p", "q", "r");
+    vertx
+        .deployVerticle(mempool(acking("p", 1, 5_000), three))
+        .compose(
+            p -> {
+              // q starts only after the submission: p cannot acknowledge before q holds it.
+              vertx.setTimer(300, t -> vertx.deployVerticle(mempool(acking("q", 1, 5_000), three)));
+              return submit(vertx, "p", json("hank", 1, new byte[] {1}));
+            })
+        .compose(
+            ack -> {
+              test.verify(() -> assertThat(ack.getString("status")).isEqualTo("pending"));
+              return status(vertx, "q");
+            })
+        .onComplete(
+            test.succeeding(
+                q -> {
+                  test.verify(() -> assertThat(q.getInteger("size")).isEqualTo(1));
+                  test.completeNow();
+                }));
+  }
+
+  @Test
+  void withoutConfirmationsASubmissionIsRefusedAsNotReplicatedAndStaysPending(
+      Vertx vertx, VertxTestContext test) {
+    Map<String, SigningKey> three = keys("s", "t", "u");
+    failureCode(
+            vertx
+                .deployVerticle(mempool(acking("s", 1, 200), three))
+                .compose(s -> submit(vertx, "s", json("ivy", 1, new byte[] {1}))))
+        .compose(
+            code -> {
+              test.verify(() -> assertThat(code).isEqualTo(MempoolVerticle.NOT_REPLICATED));
+              return status(vertx, "s");
+            })
+        .onComplete(
+            test.succeeding(
+                s -> {
+                  test.verify(
+                      () -> {
+                        assertThat(s.getInteger("size")).isEqualTo(1);
+                        assertThat(s.getInteger("awaitingReplication")).isZero();
+                      });
+                  test.completeNow();
+                }));
+  }
+
+  @Test
+  void aForgedConfirmationCountsForNothing(Vertx vertx, VertxTestContext test) {
+    Map<String, SigningKey> three = keys("v", "w", "x");
+    SigningKey impostor = SigningKey.generate(new SecureRandom());
+    Future<JsonObject> submitted =
+        vertx
+            .deployVerticle(mempool(acking("v", 1, 1_000), three))
+            .compose(v -> submit(vertx, "v", json("jack", 1, new byte[] {1})));
+    // A cluster member that is not w claims, under w's name, to hold everything v gossips.
+    vertx
+        .eventBus()
+        .<TransactionBatch>consumer(MempoolVerticle.address("w", "gossip"))
+        .handler(
+            gossip -> {
+              List<com.google.protobuf.ByteString> hashes =
+                  gossip.body().getTransactionsList().stream()
+                      .map(
+                          tx ->
+                              com.google.protobuf.ByteString.copyFrom(LedgerHashes.transaction(tx)))
+                      .toList();
+              vertx
+                  .eventBus()
+                  .publish(
+                      MempoolVerticle.address("v", "held"),
+                      HeldConfirmation.signed("w", "v", hashes, impostor));
+            });
+    failureCode(submitted)
+        .compose(
+            code -> {
+              test.verify(() -> assertThat(code).isEqualTo(MempoolVerticle.NOT_REPLICATED));
+              return status(vertx, "v");
+            })
+        .onComplete(
+            test.succeeding(
+                v -> {
+                  test.verify(() -> assertThat(v.getLong("refusedConfirmations")).isPositive());
+                  test.completeNow();
+                }));
+  }
+
+  private static NodeConfig acking(String nodeId, int replicas, long timeoutMs) {
+    return NodeConfig.parse(
+        NodeConfigLoader.defaults()
+            .mergeIn(
+                new JsonObject()
+                    .put("nodeId", nodeId)
+                    .put(
+                        "mempool",
+                        new JsonObject()
+                            .put("gossipIntervalMs", 10)
+                            .put("ackReplicas", replicas)
+                            .put("replicationTimeoutMs", timeoutMs)),
+                true));
+  }
+
+  private static Future<JsonObject> status(Vertx vertx, String node) {
+    return vertx
+        .eventBus()
+        .<JsonObject>request(MempoolVerticle.address(node, "status"), new JsonObject())
+        .map(m -> m.body());
   }
 
   private static NodeConfig regossiping(String nodeId) {

@@ -66,7 +66,9 @@ class PbftVerticleTest {
                     .put(
                         "mempool",
                         new JsonObject()
-                            .put("gossipIntervalMs", id.equals(quietGossip) ? 60_000 : 5)),
+                            .put("gossipIntervalMs", id.equals(quietGossip) ? 60_000 : 5)
+                            // Nobody hears the quiet one's gossip to confirm it.
+                            .put("ackReplicas", id.equals(quietGossip) ? 0 : -1)),
                 true));
   }
 
@@ -86,6 +88,9 @@ class PbftVerticleTest {
     }
     validators = new ValidatorKeys(entries);
     signingKeys = keys;
+    java.util.Map<String, io.swarmcore.crypto.PublicKey> votingKeys =
+        new java.util.LinkedHashMap<>();
+    entries.forEach(entry -> votingKeys.put(entry.id(), entry.key()));
     Future<?> chain = Future.succeededFuture();
     for (int i = 0; i < NODES; i++) {
       int node = i;
@@ -93,7 +98,10 @@ class PbftVerticleTest {
       chain =
           chain
               .compose(x -> vertx.deployVerticle(new StorageVerticle(config, null, null)))
-              .compose(x -> vertx.deployVerticle(new MempoolVerticle(config, () -> ids)))
+              .compose(
+                  x ->
+                      vertx.deployVerticle(
+                          new MempoolVerticle(config, () -> votingKeys, keys.get(node))))
               .compose(x -> deployConsensus(vertx, node))
               .map(
                   deployment -> {

@@ -65,6 +65,9 @@ public final class Mempool {
   private final Deque<ByteString> ungossiped = new ArrayDeque<>();
   // Pending transactions submitted to this node (not received by gossip): what it re-gossips.
   private final java.util.Set<ByteString> submittedHere = new java.util.HashSet<>();
+  // Pending transactions received by gossip: the re-gossip round they arrived in.
+  private final Map<ByteString, Long> gossipedInRound = new HashMap<>();
+  private long regossipRound;
   private final Set<ByteString> finalSet = new HashSet<>();
   private final Deque<ByteString> finalOrder = new ArrayDeque<>();
   private long pendingBytes;
@@ -96,6 +99,11 @@ public final class Mempool {
       return new Added(Outcome.ALREADY_FINAL, hash, "already final");
     }
     if (isPending(hash)) {
+      if (!gossiped && submittedHere.add(hash)) {
+        // A client hands in what another validator gossiped: this node now answers for it too.
+        gossipedInRound.remove(hash);
+        ungossiped.addLast(hash);
+      }
       return new Added(Outcome.DUPLICATE, hash, "already pending");
     }
     if (size() >= limits.maxTransactions() || pendingBytes + bytes.size() > limits.maxBytes()) {
@@ -106,7 +114,9 @@ public final class Mempool {
     }
     ready.put(hash, bytes);
     pendingBytes += bytes.size();
-    if (!gossiped) {
+    if (gossiped) {
+      gossipedInRound.put(hash, regossipRound);
+    } else {
       submittedHere.add(hash);
       ungossiped.addLast(hash);
     }
@@ -170,6 +180,7 @@ public final class Mempool {
   public void finalized(Collection<ByteString> hashes) {
     for (ByteString hash : hashes) {
       submittedHere.remove(hash);
+      gossipedInRound.remove(hash);
       ByteString removed = ready.remove(hash);
       if (removed == null) {
         removed = proposed.remove(hash);
@@ -192,18 +203,23 @@ public final class Mempool {
   }
 
   /**
-   * The oldest transactions waiting to be proposed, at most {@code max}, in arrival order: what a
-   * node gossips again now and then, so that a transaction whose gossip was lost (a validator not
-   * reachable yet, a message dropped) still reaches the leader of the day.
+   * One re-gossip round: the oldest transactions waiting to be proposed, at most {@code max}, in
+   * arrival order, so that a transaction whose gossip was lost (a validator not reachable yet, a
+   * message dropped) still reaches the leader of the day. Each node repeats what was submitted to
+   * it, and what it received by gossip before the previous round and still holds: the node that
+   * took it may have crashed since, and the leader may never have heard of it.
    */
   public List<ByteString> oldestReady(int max) {
+    regossipRound++;
     List<ByteString> batch = new ArrayList<>();
     for (var entry : ready.entrySet()) {
       if (batch.size() >= max) {
         break;
       }
-      // Each node repeats only what was submitted to it: n copies of every repeat would be waste.
-      if (submittedHere.contains(entry.getKey())) {
+      ByteString hash = entry.getKey();
+      Long arrived = gossipedInRound.get(hash);
+      // n copies of every fresh repeat would be waste: gossiped ones only once they linger.
+      if (submittedHere.contains(hash) || arrived != null && arrived < regossipRound - 1) {
         batch.add(entry.getValue());
       }
     }

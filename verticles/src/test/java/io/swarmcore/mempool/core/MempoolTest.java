@@ -135,6 +135,32 @@ class MempoolTest {
   }
 
   @Test
+  void aGossipedTransactionIsRepeatedOnceItLingeredForAWholeRound() {
+    Mempool pool = pool(10, 10_000);
+    ByteString gossiped = tx("bob", 1, 10);
+    pool.add(gossiped, true);
+
+    assertThat(pool.oldestReady(10)).as("fresh: its taker repeats it").isEmpty();
+    assertThat(pool.oldestReady(10))
+        .as("still waiting a round later: its taker may be gone")
+        .containsExactly(gossiped);
+    pool.finalized(List.of(hash(gossiped)));
+    assertThat(pool.oldestReady(10)).isEmpty();
+  }
+
+  @Test
+  void aClientHandingInAGossipedTransactionMakesThisNodeGossipIt() {
+    Mempool pool = pool(10, 10_000);
+    ByteString gossiped = tx("bob", 1, 10);
+    pool.add(gossiped, true);
+    assertThat(pool.toGossip(10)).isEmpty();
+
+    assertThat(pool.add(gossiped, false).outcome()).isEqualTo(Outcome.DUPLICATE);
+    assertThat(pool.toGossip(10)).containsExactly(gossiped);
+    assertThat(pool.oldestReady(10)).containsExactly(gossiped);
+  }
+
+  @Test
   void aNodeRegossipsOnlyWhatWasSubmittedToItAndIsStillWaiting() {
     Mempool pool = pool(10, 10_000);
     ByteString mine = tx("alice", 1, 10);
