@@ -53,6 +53,9 @@ public final class MempoolVerticle extends VerticleBase {
   /** The header naming the node whose gossip this is: where the confirmation goes. */
   static final String ORIGIN_HEADER = "swarm-origin";
 
+  /** The header with the origin's signature over the batch ({@link GossipSignature}). */
+  static final String SIGNATURE_HEADER = "swarm-signature";
+
   private static final Logger LOG = LoggerFactory.getLogger(MempoolVerticle.class);
   private static final HexFormat HEX = HexFormat.of();
 
@@ -61,6 +64,7 @@ public final class MempoolVerticle extends VerticleBase {
   private final SigningKey key;
   private final Acknowledgements<Waiting> acknowledgements = new Acknowledgements<>();
   private long refusedConfirmations;
+  private long refusedGossip;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private Mempool pool;
   private long gossipTimer = -1;
@@ -235,10 +239,21 @@ public final class MempoolVerticle extends VerticleBase {
     return System.nanoTime() / 1_000_000;
   }
 
-  /** Takes another validator's gossip, and tells it (signed) which of it this node holds. */
+  /**
+   * Takes another validator's gossip, signed by it, and tells it (signed) which of it this node
+   * holds.
+   */
   private void gossipReceived(Message<Object> message) {
-    if (!(message.body() instanceof TransactionBatch batch)) {
-      LOG.debug("gossip that is not a TransactionBatch ignored");
+    String origin = message.headers().get(ORIGIN_HEADER);
+    Map<String, PublicKey> current = validators.get();
+    PublicKey originKey =
+        origin == null || origin.equals(config.nodeId()) ? null : current.get(origin);
+    if (!(message.body() instanceof TransactionBatch batch)
+        || originKey == null
+        || !GossipSignature.verify(
+            origin, batch.toByteArray(), message.headers().get(SIGNATURE_HEADER), originKey)) {
+      refusedGossip++;
+      LOG.debug("gossip refused: not a TransactionBatch signed by another validator");
       return;
     }
     List<ByteString> held = new ArrayList<>(batch.getTransactionsCount());
@@ -249,14 +264,8 @@ public final class MempoolVerticle extends VerticleBase {
         default -> {}
       }
     }
-    String origin = message.headers().get(ORIGIN_HEADER);
-    Map<String, PublicKey> current = validators.get();
-    if (held.isEmpty()
-        || origin == null
-        || origin.equals(config.nodeId())
-        || !current.containsKey(origin)
-        || !current.containsKey(config.nodeId())) {
-      return; // only validators' words count, and only to validators
+    if (held.isEmpty() || !current.containsKey(config.nodeId())) {
+      return; // only validators' words count
     }
     vertx
         .eventBus()
@@ -334,7 +343,12 @@ public final class MempoolVerticle extends VerticleBase {
       return;
     }
     TransactionBatch message = TransactionBatch.newBuilder().addAllTransactions(batch).build();
-    DeliveryOptions origin = new DeliveryOptions().addHeader(ORIGIN_HEADER, config.nodeId());
+    DeliveryOptions origin =
+        new DeliveryOptions()
+            .addHeader(ORIGIN_HEADER, config.nodeId())
+            .addHeader(
+                SIGNATURE_HEADER,
+                GossipSignature.sign(config.nodeId(), message.toByteArray(), key));
     for (String validator : validators.get().keySet()) {
       if (!validator.equals(config.nodeId())) {
         // publish: a hostile cluster member listening on the address cannot swallow it.
@@ -384,6 +398,7 @@ public final class MempoolVerticle extends VerticleBase {
             .put("bytes", pool.bytes())
             .put("gossiped", gossipedTransactions)
             .put("awaitingReplication", acknowledgements.waitingCount())
-            .put("refusedConfirmations", refusedConfirmations));
+            .put("refusedConfirmations", refusedConfirmations)
+            .put("refusedGossip", refusedGossip));
   }
 }

@@ -60,7 +60,8 @@ public record NodeConfig(
       long commitGraceMs,
       int pipelineDepth,
       long snapshotSyncMinBlocks,
-      io.swarmcore.pbft.FaultInjection faultInjection) {
+      io.swarmcore.pbft.FaultInjection faultInjection,
+      long inboundPerSignerPerSecond) {
 
     /**
      * The quorums the replica uses. The threshold goes through its shortest decimal form, so 0.7
@@ -197,7 +198,8 @@ public record NodeConfig(
           "commitGraceMs",
           "pipelineDepth",
           "snapshotSyncMinBlocks",
-          "faultInjection");
+          "faultInjection",
+          "inboundPerSignerPerSecond");
   private static final Set<String> ENDPOINT_KEYS = Set.of("host", "port");
   private static final Set<String> CLUSTER_KEYS =
       Set.of("name", "host", "port", "members", "hazelcastConfig", "tls");
@@ -345,7 +347,8 @@ public record NodeConfig(
         fields.longValue(json, "consensus", "commitGraceMs", 0, 10_000),
         fields.integer(json, "consensus", "pipelineDepth", 1, 64),
         fields.longValue(json, "consensus", "snapshotSyncMinBlocks", 0, Long.MAX_VALUE),
-        faultInjection(fields, json));
+        faultInjection(fields, json),
+        fields.longValue(json, "consensus", "inboundPerSignerPerSecond", 1, 100_000_000));
   }
 
   private static io.swarmcore.pbft.FaultInjection faultInjection(

@@ -222,6 +222,7 @@ public final class NodeVerticle extends VerticleBase {
           config.consensus().faultInjection());
       consensus.misbehaving(config.consensus().faultInjection());
     }
+    consensus.limitingInbound(config.consensus().inboundPerSignerPerSecond());
     metrics.gauge(
         "swarm_consensus_height", "Blocks final at this node", () -> consensus.stats().height());
     metrics.gauge("swarm_consensus_view", "Current view", () -> consensus.stats().view());
@@ -261,6 +262,16 @@ public final class NodeVerticle extends VerticleBase {
         "swarm_consensus_overloaded",
         "Consensus messages dropped because the verification queue was full",
         () -> consensus.stats().overloaded());
+    metrics.counter(
+        "swarm_consensus_replayed",
+        "Consensus messages dropped unverified as replays (the same envelope within 5 s, or a vote"
+            + " at or below the stable checkpoint)",
+        () -> consensus.stats().replayed());
+    metrics.counter(
+        "swarm_consensus_rate_limited",
+        "Consensus messages dropped unverified: their claimed signer sent beyond"
+            + " consensus.inboundPerSignerPerSecond",
+        () -> consensus.stats().rateLimited());
     return vertx.deployVerticle(
         consensus, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
   }

@@ -155,6 +155,15 @@ public final class PbftVerticle extends VerticleBase {
   private long lastProgressMs;
   private boolean workPending;
   private static final int MAX_VERIFYING = 10_000;
+  // A resend after a view timeout within it is dropped too: harmless when the first copy arrived,
+  // and the resends after it (the timeouts double) get through.
+  private static final long REPLAY_WINDOW_NANOS = 5_000_000_000L;
+  private static final int REMEMBERED_ENVELOPES = 100_000;
+  private io.swarmcore.pbft.wire.InboundGuard guard;
+  private final java.util.concurrent.atomic.AtomicLong replayed =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong rateLimited =
+      new java.util.concurrent.atomic.AtomicLong();
 
   private boolean proposing;
   private boolean halted;
@@ -230,7 +239,11 @@ public final class PbftVerticle extends VerticleBase {
     this.key = key;
     this.quorumsFor = quorumsFor;
     this.settings = settings;
+    limitingInbound(DEFAULT_INBOUND_PER_SIGNER);
   }
+
+  /** Envelopes a second each signer may have verified unless configured otherwise. */
+  public static final long DEFAULT_INBOUND_PER_SIGNER = 20_000;
 
   /** Makes this validator misbehave as {@code fault} (demo and fault tests only). */
   public PbftVerticle misbehaving(FaultInjection fault) {
@@ -253,6 +266,9 @@ public final class PbftVerticle extends VerticleBase {
 
   /** What the node's /metrics shows of consensus; safe to read from any thread. */
   /**
+   * @param replayed inbox envelopes dropped unverified as replays: seen within the last five
+   *     seconds, or votes at or below the stable checkpoint
+   * @param rateLimited inbox envelopes dropped because their claimed signer sent beyond its rate
    * @param transactions transactions in the blocks this node finalized
    * @param viewChanges views this node moved on from
    * @param heardHeight the highest height a verified message from a voter named (how far the chain
@@ -265,6 +281,8 @@ public final class PbftVerticle extends VerticleBase {
       long fastPath,
       long rejected,
       long overloaded,
+      long replayed,
+      long rateLimited,
       long synced,
       long fromSnapshot,
       long transactions,
@@ -279,6 +297,8 @@ public final class PbftVerticle extends VerticleBase {
         fastBlocks.get(),
         rejected.get(),
         overloaded.get(),
+        replayed.get(),
+        rateLimited.get(),
         syncedBlocks.get(),
         snapshotBlocks.get(),
         finalizedTransactions.get(),
@@ -503,7 +523,7 @@ public final class PbftVerticle extends VerticleBase {
             .consumer(
                 address(selfId, "inbox"),
                 InboundMessages.guarded(
-                    SignedEnvelope.class, (m, e) -> inbound(e), r -> rejected.incrementAndGet()));
+                    SignedEnvelope.class, (m, e) -> fromInbox(e), r -> rejected.incrementAndGet()));
     var status = vertx.eventBus().consumer(address(selfId, "status"), this::status);
     var checkpoint =
         vertx
@@ -555,6 +575,36 @@ public final class PbftVerticle extends VerticleBase {
    */
   private void inbound(SignedEnvelope envelope) {
     inbound(envelope, false);
+  }
+
+  /**
+   * What any cluster member may publish on the inbox: replays and floods beyond a signer's rate are
+   * dropped (and counted) before they cost a signature check.
+   */
+  private void fromInbox(SignedEnvelope envelope) {
+    java.util.OptionalLong sequence = ConsensusWire.unverifiedSequence(envelope);
+    if (sequence.isPresent()
+        && checkpoints != null
+        && sequence.getAsLong() <= checkpoints.lowWatermark()) {
+      replayed.incrementAndGet(); // a vote at or below the stable checkpoint changes nothing
+      return;
+    }
+    switch (guard.admit(envelope.getSigner(), envelope.getSignature(), System.nanoTime())) {
+      case REPLAYED -> replayed.incrementAndGet();
+      case RATE_LIMITED -> rateLimited.incrementAndGet();
+      case ADMIT -> inbound(envelope, false);
+    }
+  }
+
+  /** Caps what each claimed signer may make this node verify (the node's configuration). */
+  public PbftVerticle limitingInbound(long perSignerPerSecond) {
+    guard =
+        new io.swarmcore.pbft.wire.InboundGuard(
+            id -> validators != null && validators.indexOf(id).isPresent(),
+            perSignerPerSecond,
+            REPLAY_WINDOW_NANOS,
+            REMEMBERED_ENVELOPES);
+    return this;
   }
 
   /**
@@ -1704,6 +1754,8 @@ public final class PbftVerticle extends VerticleBase {
             .put("fastPath", fastBlocks.get())
             .put("rejected", rejected.get())
             .put("overloaded", overloaded.get())
+            .put("replayed", replayed.get())
+            .put("rateLimited", rateLimited.get())
             .put("synced", syncedBlocks.get())
             .put("fromSnapshot", snapshotBlocks.get())
             .put("catchingUp", catching != null)

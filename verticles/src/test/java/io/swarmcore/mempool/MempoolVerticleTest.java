@@ -299,6 +299,44 @@ class MempoolVerticleTest {
                 }));
   }
 
+  @Test
+  void gossipNotSignedByAnotherValidatorIsRefusedAndCounted(Vertx vertx, VertxTestContext test) {
+    TransactionBatch batch =
+        TransactionBatch.newBuilder()
+            .addTransactions(
+                Transaction.newBuilder().setClientId("mallory").setNonce(1).build().toByteString())
+            .build();
+    // Unsigned, then under b's name with a made-up signature.
+    vertx.eventBus().publish(MempoolVerticle.address("a", "gossip"), batch);
+    vertx
+        .eventBus()
+        .publish(
+            MempoolVerticle.address("a", "gossip"),
+            batch,
+            new io.vertx.core.eventbus.DeliveryOptions()
+                .addHeader(MempoolVerticle.ORIGIN_HEADER, "b")
+                .addHeader(MempoolVerticle.SIGNATURE_HEADER, "AAAA"));
+    Promise<JsonObject> refusedTwice = Promise.promise();
+    vertx.setPeriodic(
+        10,
+        timer ->
+            status(vertx, "a")
+                .onSuccess(
+                    a -> {
+                      if (a.getLong("refusedGossip") >= 2 && refusedTwice.tryComplete(a)) {
+                        vertx.cancelTimer(timer);
+                      }
+                    }));
+    refusedTwice
+        .future()
+        .onComplete(
+            test.succeeding(
+                a -> {
+                  test.verify(() -> assertThat(a.getInteger("size")).isZero());
+                  test.completeNow();
+                }));
+  }
+
   private static NodeConfig acking(String nodeId, int replicas, long timeoutMs) {
     return NodeConfig.parse(
         NodeConfigLoader.defaults()

@@ -23,7 +23,15 @@ class EnvironmentOverridesTest {
     assertThat(config.consensus())
         .isEqualTo(
             new NodeConfig.Consensus(
-                7, 2, false, 0.9, 150, 4, 10_000, io.swarmcore.pbft.FaultInjection.NONE));
+                7,
+                2,
+                false,
+                0.9,
+                150,
+                4,
+                10_000,
+                io.swarmcore.pbft.FaultInjection.NONE,
+                io.swarmcore.pbft.PbftVerticle.DEFAULT_INBOUND_PER_SIGNER));
     assertThat(config.cluster().members()).containsExactly("127.0.0.1:5701", "127.0.0.1:5702");
   }
 

@@ -313,6 +313,27 @@ public final class ConsensusWire {
     return SignedEnvelopes.seal(type, payload, selfId, key);
   }
 
+  /**
+   * The sequence a PREPARE, COMMIT or CHECKPOINT names, read without checking the signature: to
+   * drop votes at or below the stable checkpoint (replays) before they cost a verification. Empty
+   * for other types and for payloads that do not parse (the full decode refuses those).
+   */
+  public static java.util.OptionalLong unverifiedSequence(SignedEnvelope envelope) {
+    try {
+      return switch (envelope.getType()) {
+        case MESSAGE_TYPE_PREPARE ->
+            java.util.OptionalLong.of(Prepare.parseFrom(envelope.getPayload()).getSequence());
+        case MESSAGE_TYPE_COMMIT ->
+            java.util.OptionalLong.of(Commit.parseFrom(envelope.getPayload()).getSequence());
+        case MESSAGE_TYPE_CHECKPOINT ->
+            java.util.OptionalLong.of(Checkpoint.parseFrom(envelope.getPayload()).getSequence());
+        default -> java.util.OptionalLong.empty();
+      };
+    } catch (InvalidProtocolBufferException e) {
+      return java.util.OptionalLong.empty();
+    }
+  }
+
   static <T> T parse(ByteString payload, com.google.protobuf.Parser<T> parser, MessageType type) {
     try {
       return parser.parseFrom(payload);

@@ -1,0 +1,76 @@
+package io.swarmcore.pbft.wire;
+
+import com.google.protobuf.ByteString;
+import io.swarmcore.resilience.core.TokenBucket;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * What a node lets through to signature checks, before they cost anything: any cluster member can
+ * publish on a validator's inbox, so a flood must not buy unbounded verification work. An envelope
+ * seen within the replay window is dropped (a replay; the replica would ignore it anyway), and each
+ * claimed signer has a token bucket (signers that are not current validators share one, so that
+ * made-up names cannot multiply the budget). Pure: the caller passes the time.
+ */
+public final class InboundGuard {
+  /** What to do with an envelope. */
+  public enum Verdict {
+    ADMIT,
+    /** The same envelope (by its signature) came within the replay window. */
+    REPLAYED,
+    /** Its claimed signer's bucket is empty. */
+    RATE_LIMITED
+  }
+
+  private static final String UNKNOWN = "\0unknown";
+
+  private final Predicate<String> isValidator;
+  private final long perSignerPerSecond;
+  private final long replayWindowNanos;
+  private final int rememberedEnvelopes;
+  private final Map<String, TokenBucket> buckets = new HashMap<>();
+  private final LinkedHashMap<ByteString, Long> recent = new LinkedHashMap<>();
+
+  /**
+   * @param isValidator whether a claimed signer is a current validator (read at each envelope)
+   * @param perSignerPerSecond envelopes a second each signer may send (twice that in a burst)
+   * @param replayWindowNanos how long an envelope counts as seen: short, so that a resend after a
+   *     timeout (the same bytes, Ed25519 being deterministic) still gets through
+   * @param rememberedEnvelopes the most envelopes remembered for replay checks
+   */
+  public InboundGuard(
+      Predicate<String> isValidator,
+      long perSignerPerSecond,
+      long replayWindowNanos,
+      int rememberedEnvelopes) {
+    if (perSignerPerSecond < 1 || replayWindowNanos < 0 || rememberedEnvelopes < 1) {
+      throw new IllegalArgumentException("rate ≥ 1, window ≥ 0 and room ≥ 1 expected");
+    }
+    this.isValidator = isValidator;
+    this.perSignerPerSecond = perSignerPerSecond;
+    this.replayWindowNanos = replayWindowNanos;
+    this.rememberedEnvelopes = rememberedEnvelopes;
+  }
+
+  public Verdict admit(String signer, ByteString signature, long nowNanos) {
+    Long seen = recent.get(signature);
+    if (seen != null && nowNanos - seen < replayWindowNanos) {
+      return Verdict.REPLAYED;
+    }
+    String key = isValidator.test(signer) ? signer : UNKNOWN;
+    TokenBucket bucket =
+        buckets.computeIfAbsent(
+            key, k -> new TokenBucket(2 * perSignerPerSecond, perSignerPerSecond));
+    if (!bucket.tryAcquire(1, nowNanos)) {
+      return Verdict.RATE_LIMITED;
+    }
+    recent.remove(signature); // re-inserted last: the map stays in arrival order
+    recent.put(signature, nowNanos);
+    if (recent.size() > rememberedEnvelopes) {
+      recent.remove(recent.keySet().iterator().next());
+    }
+    return Verdict.ADMIT;
+  }
+}
