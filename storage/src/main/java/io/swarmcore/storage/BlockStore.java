@@ -185,6 +185,64 @@ public final class BlockStore implements AutoCloseable {
     }
   }
 
+  /**
+   * Refuses, before anything is written, blocks that would not fit: in the map up to its configured
+   * maximum, or on the disk. A caller whose own state moves with each block (the election) asks
+   * this first, so that a full store leaves it in step with the ledger and a later append can
+   * succeed once there is room. Conservative: it counts {@link #ROOM_FACTOR} times the blocks'
+   * bytes plus {@link #ROOM_SLACK_BYTES} (indexes, tree nodes, page splits).
+   *
+   * @throws StoreException FULL or DISK_FULL naming what is missing
+   */
+  public void ensureRoom(long blockBytes) {
+    long needed = ROOM_FACTOR * blockBytes + ROOM_SLACK_BYTES;
+    var info = env.info();
+    long used = (info.lastPageNumber + 1) * env.stat().pageSize;
+    if (used + needed > options.maxMapSize()) {
+      throw new StoreException(
+          Kind.FULL,
+          "the store in "
+              + options.directory()
+              + " has no room for "
+              + blockBytes
+              + " more bytes of blocks: "
+              + used
+              + " of its configured maximum of "
+              + options.maxMapSize()
+              + " bytes are used; raise the maximum (storage.maxMapSizeBytes) or move the ledger"
+              + " to a larger store");
+    }
+    long usable;
+    try {
+      usable = Files.getFileStore(options.directory()).getUsableSpace();
+    } catch (IOException e) {
+      return; // unknown: the append itself reports a full disk
+    }
+    long fileBytes;
+    try {
+      fileBytes = Files.size(options.directory().resolve("data.mdb"));
+    } catch (IOException e) {
+      fileBytes = used;
+    }
+    long growth = Math.max(0, used + needed - fileBytes);
+    if (growth > usable) {
+      throw new StoreException(
+          Kind.DISK_FULL,
+          "the disk holding "
+              + options.directory()
+              + " has "
+              + usable
+              + " bytes free, and the next blocks may need "
+              + growth
+              + "; free disk space");
+    }
+  }
+
+  /** See {@link #ensureRoom}. */
+  public static final int ROOM_FACTOR = 2;
+
+  public static final long ROOM_SLACK_BYTES = 1L << 20;
+
   /** Checks and appends one block. */
   public LedgerTip append(FinalizedBlock block) {
     return appendAll(List.of(block));

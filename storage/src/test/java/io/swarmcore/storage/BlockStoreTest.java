@@ -299,6 +299,26 @@ class BlockStoreTest {
     assertThat(store.rootAt(appended)).isEqualTo(store.tip().ledgerRoot());
   }
 
+  @Test
+  void ensureRoomRefusesBlocksThatWouldNotFitBeforeAnythingIsWritten() {
+    store.close();
+    store = BlockStore.open(StoreOptions.at(dir).withMapSizes(1 << 20, 4 << 20));
+    store.ensureRoom(64 * 1024); // 2 × 64 KiB + 1 MiB of slack fit in 4 MiB
+    LedgerTip before = store.tip();
+    StoreException full = null;
+    try {
+      store.ensureRoom(2 << 20);
+    } catch (StoreException e) {
+      full = e;
+    }
+    assertThat(full).isNotNull();
+    assertThat(full.kind()).isEqualTo(StoreException.Kind.FULL);
+    assertThat(full.getMessage()).contains("has no room for 2097152 more bytes");
+    assertThat(store.tip().size()).isEqualTo(before.size());
+    store.append(chain.next(4, 1024)); // small blocks still go in
+    assertThat(store.tip().size()).isEqualTo(before.size() + 1);
+  }
+
   private interface HeaderEdit {
     void apply(BlockHeader.Builder header);
   }

@@ -28,6 +28,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -61,6 +62,9 @@ public final class StorageVerticle extends VerticleBase {
   private WorkerExecutor consensusReads;
   // Written on the writer thread, read by the staging verb on the event loop.
   private volatile boolean guardAhead;
+
+  // Writer thread only: blocks the guard took in whose commit failed, in height order.
+  private final List<FinalizedBlock> guardTookIn = new ArrayList<>();
 
   /** Why the last append failed in the store itself (disk, map size), until one succeeds. */
   private volatile String appendFailure;
@@ -178,20 +182,7 @@ public final class StorageVerticle extends VerticleBase {
   }
 
   private void append(Message<Object> message, FinalizedBlock block) {
-    reply(
-        message,
-        writer,
-        () -> {
-          refuseIfGuardAhead();
-          if (guard != null) {
-            guard.check(block);
-          }
-          LedgerTip tip = timedAppend(() -> store.append(block));
-          if (guard != null) {
-            guard.applied(block);
-          }
-          return tipJson(tip);
-        });
+    reply(message, writer, () -> appendGuarded(List.of(block)));
   }
 
   /**
@@ -218,7 +209,8 @@ public final class StorageVerticle extends VerticleBase {
       return Status.KO(
           tip.put("writable", false)
               .put(
-                  "error", "a group commit failed after the election took its blocks in; restart"));
+                  "error",
+                  "a snapshot install failed after the election took its blocks in; restart"));
     }
     String failure = appendFailure;
     if (failure != null) {
@@ -227,45 +219,69 @@ public final class StorageVerticle extends VerticleBase {
     return Status.OK(tip.put("writable", true));
   }
 
-  /** After a failed group commit the election is ahead of the store: no append until restart. */
+  /**
+   * After a failed snapshot install the election is ahead of the store: no append until restart.
+   */
   private void refuseIfGuardAhead() {
     if (guardAhead) {
       throw StorageRequests.failure(
           StorageFailure.STORE_ERROR,
-          "an earlier group commit failed after the election took its blocks in; restart the node");
+          "an earlier snapshot install failed after the election took its blocks in; restart the"
+              + " node");
     }
   }
 
   /**
    * Appends consecutive blocks in one write transaction (group commit). The guard's rules depend on
    * the blocks before (heights, epochs), so each block is checked and taken in by the guard before
-   * the commit; if the commit then fails, the guard is ahead of the store and this verticle refuses
-   * every further append until the node restarts (which rebuilds the guard from the store).
+   * the commit. If the commit then fails (a full disk), the guard is ahead of the store by those
+   * blocks: a later append must start with the same blocks (final blocks are unique), which are
+   * committed without being taken in twice.
    */
   private void appendRange(Message<Object> message, BlockRange range) {
     reply(
         message,
         writer,
-        () -> {
-          refuseIfGuardAhead();
-          if (range.getBlocksCount() == 0) {
-            return tipJson(store.tip());
-          }
-          int taken = 0;
-          try {
-            if (guard != null) {
-              for (FinalizedBlock block : range.getBlocksList()) {
-                guard.check(block);
-                guard.applied(block);
-                taken++;
-              }
-            }
-            return tipJson(timedAppend(() -> store.appendAll(range.getBlocksList())));
-          } catch (RuntimeException e) {
-            guardAhead = taken > 0;
-            throw e;
-          }
-        });
+        () ->
+            range.getBlocksCount() == 0
+                ? tipJson(store.tip())
+                : appendGuarded(range.getBlocksList()));
+  }
+
+  /** On the writer thread: see {@link #appendRange}. */
+  private JsonObject appendGuarded(List<FinalizedBlock> blocks) {
+    refuseIfGuardAhead();
+    int already = guardTookIn.size();
+    if (already > 0) {
+      boolean same = blocks.size() >= already;
+      for (int i = 0; same && i < already; i++) {
+        same = blocks.get(i).getBlock().equals(guardTookIn.get(i).getBlock());
+      }
+      if (!same) {
+        throw StorageRequests.failure(
+            StorageFailure.STORE_ERROR,
+            "the election took in blocks from height "
+                + store.tip().size()
+                + " whose commit failed, and other blocks came instead; restart the node");
+      }
+    }
+    try {
+      if (guard != null) {
+        // No room is found out, where it can be, before the guard takes a block in.
+        store.ensureRoom(blocks.stream().mapToLong(FinalizedBlock::getSerializedSize).sum());
+        for (FinalizedBlock block : blocks.subList(already, blocks.size())) {
+          guard.check(block);
+          guard.applied(block);
+          guardTookIn.add(block);
+        }
+      }
+      LedgerTip tip = timedAppend(() -> store.appendAll(blocks));
+      guardTookIn.clear();
+      return tipJson(tip);
+    } catch (io.swarmcore.storage.StoreException e) {
+      appendFailure = e.getMessage(); // /health says why until an append succeeds
+      throw e;
+    }
   }
 
   /** Rebuilds the guard's state from the stored blocks, in order. */

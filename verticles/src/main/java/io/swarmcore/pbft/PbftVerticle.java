@@ -167,6 +167,10 @@ public final class PbftVerticle extends VerticleBase {
 
   private boolean proposing;
   private boolean halted;
+  // Halted because the store refused final blocks (they wait in pendingFinals for a retry).
+  private boolean storeFailing;
+  private long retryTimer = -1;
+  private static final long STORE_RETRY_MS = 5_000;
   private int verifying;
   private final java.util.concurrent.atomic.AtomicLong overloaded =
       new java.util.concurrent.atomic.AtomicLong();
@@ -562,6 +566,7 @@ public final class PbftVerticle extends VerticleBase {
     vertx.cancelTimer(timer);
     vertx.cancelTimer(pollTimer);
     vertx.cancelTimer(lagTimer);
+    vertx.cancelTimer(retryTimer);
     return verifiers.close();
   }
 
@@ -1052,16 +1057,47 @@ public final class PbftVerticle extends VerticleBase {
       serially(this::storeFinals)
           .onFailure(
               failure -> {
-                // Never append past a block that is not stored: stop and say so.
+                // Never append past a block that is not stored: stop, say so, and try again now
+                // and then (a full disk may get room back).
                 halted = true;
+                storeFailing = true;
                 vertx.cancelTimer(timer);
                 LOG.error(
-                    "node {} could not store final blocks from height {} and stops consensus: {}",
+                    "node {} could not store final blocks from height {} and stops consensus: {}."
+                        + " It tries again every {} s and resumes (catching up) once the store"
+                        + " takes them: free disk space, or raise storage.maxMapSizeBytes and"
+                        + " restart the node",
                     selfId,
                     storedHeight,
-                    failure.getMessage());
+                    failure.getMessage().replaceAll("[.\\s]+$", ""),
+                    STORE_RETRY_MS / 1000);
+                retryTimer = vertx.setTimer(STORE_RETRY_MS, id -> retryStore());
               });
     }
+  }
+
+  /** While the store refuses final blocks: tries them again; on success consensus resumes. */
+  private void retryStore() {
+    if (!storeFailing) {
+      return;
+    }
+    serially(this::storeFinals)
+        .onSuccess(
+            stored -> {
+              storeFailing = false;
+              halted = false;
+              lastProgressMs = now();
+              LOG.info(
+                  "node {} stores again (ledger at height {}): consensus resumes",
+                  selfId,
+                  storedHeight);
+              catchUp(); // the others went on meanwhile
+            })
+        .onFailure(
+            failure -> {
+              LOG.debug("node {} still cannot store: {}", selfId, failure.getMessage());
+              retryTimer = vertx.setTimer(STORE_RETRY_MS, id -> retryStore());
+            });
   }
 
   /**
@@ -1211,6 +1247,14 @@ public final class PbftVerticle extends VerticleBase {
           FinalizedBlock.newBuilder().setBlock(f.block().block()).setCertificate(certificate(f)));
     }
     return appendAndAnnounce(range.build(), fresh.stream().map(f -> f.block()).toList())
+        .onFailure(
+            failure -> {
+              // Kept, in order, for the next try.
+              List<ReplicaOutput.Finalize<NodeBlock, SignedEnvelope>> again =
+                  new ArrayList<>(fresh);
+              again.addAll(pendingFinals);
+              pendingFinals = again;
+            })
         .onSuccess(
             done -> {
               finalizedBlocks.addAndGet(fresh.size());

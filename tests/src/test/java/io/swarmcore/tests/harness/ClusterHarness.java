@@ -230,6 +230,15 @@ public final class ClusterHarness implements AutoCloseable {
     LOG.info("killed {} (pid {}) with SIGKILL", nodeId, process.pid());
   }
 
+  /** The process id of a running node JVM (for tests that change its limits). */
+  public long pid(String nodeId) {
+    Process process = current.get(nodeId);
+    if (process == null || !process.isAlive()) {
+      throw new IllegalArgumentException("no running node " + nodeId);
+    }
+    return process.pid();
+  }
+
   /** The voting key a prepared validator signs with (for tests that build certified data). */
   public SigningKey signingKey(String nodeId) {
     return signingKeys.get(nodeId);

@@ -61,7 +61,6 @@ public final class NodeHandle {
     }
   }
 
-  /** The {@code /health} document, or an empty object when the node does not answer. */
   /** An untagged sample of this node's /metrics, as a whole number. */
   public long metric(String name) {
     return get("/metrics")
@@ -73,6 +72,7 @@ public final class NodeHandle {
         .orElseThrow(() -> new AssertionError(name + " missing from /metrics of " + nodeId));
   }
 
+  /** The {@code /health} document, or an empty object when the node does not answer. */
   public JsonObject health() {
     Response response = get("/health");
     return response.status() > 0 && response.body().startsWith("{")
