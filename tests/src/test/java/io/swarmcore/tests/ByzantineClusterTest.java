@@ -79,6 +79,7 @@ class ByzantineClusterTest {
     List<String> chain = ledger.transactions(honest.get(0), 0);
     assertThat(chain).as("no transaction twice").doesNotHaveDuplicates();
     assertThat(new HashSet<>(chain)).containsAll(acknowledged);
+    assertThat(ledger.receiptsNameTheChain(honest, acknowledged)).isPositive();
     JsonObject consensus = ledger.consensus(honest.get(0));
     long fast = watched.metric("swarm_blocks_fast_path") - fastBefore;
     long finalized = watched.metric("swarm_blocks_finalized") - finalizedBefore;

@@ -33,10 +33,6 @@ class CrashClusterTest {
   private static final Duration DRAIN = Duration.ofSeconds(90);
   private static final int ROUNDS = Integer.getInteger("swarm.crash.rounds", 2);
 
-  /**
-   * How long before a kill an acknowledgement may come and still be lost with the node: the gossip
-   * interval (20 ms) and the time a batch takes to leave, with room for a loaded machine.
-   */
   private ClusterHarness cluster;
 
   private ClusterProbe probe;
@@ -143,5 +139,79 @@ class CrashClusterTest {
         refused,
         chain.size());
     assertThat(lost).as("acknowledged transactions lost").isEmpty();
+    LOG.info(
+        "{} receipts name blocks every node holds",
+        ledger.receiptsNameTheChain(nodeIds(), acknowledged));
+  }
+
+  /**
+   * Scenario 2: with n = 7 (f = 2), two followers SIGKILLed at once under load. The five left keep
+   * finalizing (no view change is needed); both restart and catch up; nothing acknowledged is lost.
+   */
+  @Test
+  void fFollowersKilledAtOnceUnderLoadLoseNothingAndCatchUp() throws Exception {
+    cluster = ClusterHarness.startValidatorJvms("crash-followers", 7, STARTUP);
+    probe = ClusterProbe.join(cluster, STARTUP);
+    LedgerProbe ledger = new LedgerProbe(probe);
+    Set<String> acknowledged = new HashSet<>(ledger.submit("warm-up", 0, 10));
+    Deadline.await("a first block everywhere", DRAIN, () -> ledger.sameTip(nodeIds(), 1));
+    String leader =
+        nodeIds().stream()
+            .map(ledger::consensus)
+            .max(java.util.Comparator.comparingLong(state -> state.getLong("view")))
+            .orElseThrow()
+            .getString("leader");
+    List<String> followers = nodeIds().stream().filter(id -> !id.equals(leader)).toList();
+    List<String> killed = followers.subList(0, 2);
+    String observer = followers.get(2);
+    long viewBefore = ledger.consensus(observer).getLong("view");
+    SteadyLoad.Summary summary;
+    double progressSeconds;
+    double catchUpSeconds;
+    try (SteadyLoad load = new SteadyLoad(probe, observer)) {
+      CompletableFuture<SteadyLoad.Summary> running =
+          CompletableFuture.supplyAsync(
+              () -> load.run("followers", 100, Duration.ofSeconds(8), DRAIN));
+      long start = height(ledger, observer);
+      Deadline.await("load to reach the chain", DRAIN, () -> height(ledger, observer) > start + 3);
+      long killedAt = System.nanoTime();
+      killed.forEach(cluster::kill);
+      long heightAtKill = height(ledger, observer);
+      Deadline.await(
+          "the five left to finalize without " + killed,
+          DRAIN,
+          () -> height(ledger, observer) > heightAtKill + 2);
+      progressSeconds = (System.nanoTime() - killedAt) / 1e9;
+      long restartedAt = System.nanoTime();
+      killed.forEach(id -> cluster.startNode(id, STARTUP));
+      Deadline.await(
+          killed + " to catch up after their restart",
+          DRAIN,
+          () -> killed.stream().allMatch(id -> height(ledger, id) >= height(ledger, observer) - 1));
+      catchUpSeconds = (System.nanoTime() - restartedAt) / 1e9;
+      summary = running.get(DRAIN.toSeconds() * 2 + 60, TimeUnit.SECONDS);
+      acknowledged.addAll(load.acknowledged());
+    }
+    Deadline.await("one chain everywhere", DRAIN, () -> ledger.sameTip(nodeIds(), 1));
+    List<String> chain = ledger.transactions(nodeIds().get(0), 0);
+    assertThat(chain).as("no transaction twice").doesNotHaveDuplicates();
+    Set<String> lost = new HashSet<>(acknowledged);
+    lost.removeAll(chain);
+    assertThat(lost).as("acknowledged transactions lost").isEmpty();
+    LOG.info(
+        "{} receipts name blocks every node holds",
+        ledger.receiptsNameTheChain(nodeIds(), acknowledged));
+    LOG.info(
+        "n = 7: killed followers {} at once (leader {}); the five left finalized again {} s after"
+            + " the kill, view {} -> {}; restarted, both were up and caught up {} s after their"
+            + " JVMs started; {}; {} acknowledged, lost 0, one chain",
+        killed,
+        leader,
+        String.format("%.1f", progressSeconds),
+        viewBefore,
+        ledger.consensus(observer).getLong("view"),
+        String.format("%.1f", catchUpSeconds),
+        summary,
+        acknowledged.size());
   }
 }

@@ -111,6 +111,7 @@ class DiskFullClusterTest {
     List<String> chain = ledger.transactions(nodes.get(0), 0);
     assertThat(chain).as("no transaction twice").doesNotHaveDuplicates();
     assertThat(new HashSet<>(chain)).as("every acknowledged one final").containsAll(acknowledged);
+    assertThat(ledger.receiptsNameTheChain(nodes, acknowledged)).isPositive();
     LOG.info(
         "{} halted at height {} after {} filler transactions; the others went on ({}); {} resumed"
             + " and caught up {} s after its limit was lifted ({} s after the halt); {}"

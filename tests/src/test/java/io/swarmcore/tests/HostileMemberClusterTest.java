@@ -96,6 +96,7 @@ class HostileMemberClusterTest {
     List<String> chain = ledger.transactions(validators.get(0), 0);
     assertThat(chain).as("no transaction twice").doesNotHaveDuplicates();
     assertThat(new HashSet<>(chain)).as("every acknowledged one final").containsAll(acknowledged);
+    assertThat(ledger.receiptsNameTheChain(validators, acknowledged)).isPositive();
     assertThat(chain).as("none of the intruder's gossip").doesNotContainAnyElementsOf(flood.ownTxs);
 
     long refused = 0;

@@ -167,6 +167,7 @@ class NetworkFaultsClusterTest {
       assertThat(new HashSet<>(chain))
           .as("every acknowledged transaction final")
           .containsAll(load.acknowledged());
+      assertThat(ledger.receiptsNameTheChain(nodeIds(), load.acknowledged())).isPositive();
       assertMempoolsEmpty(ledger);
       LOG.info(
           "leader {} partitioned away under load: majority finalized again after {} s (view {} ->"
@@ -220,6 +221,7 @@ class NetworkFaultsClusterTest {
       List<String> chain = ledger.transactions(follower, 0);
       assertThat(chain).as("no transaction twice").doesNotHaveDuplicates();
       assertThat(new HashSet<>(chain)).containsAll(load.acknowledged());
+      assertThat(ledger.receiptsNameTheChain(nodeIds(), load.acknowledged())).isPositive();
       assertMempoolsEmpty(ledger);
       LOG.info(
           "follower {} partitioned away under load: the others went on; after the heal it caught"
@@ -251,6 +253,7 @@ class NetworkFaultsClusterTest {
       List<String> chain = ledger.transactions(observer, 0);
       assertThat(chain).as("no transaction twice").doesNotHaveDuplicates();
       assertThat(new HashSet<>(chain)).containsAll(load.acknowledged());
+      assertThat(ledger.receiptsNameTheChain(nodeIds(), load.acknowledged())).isPositive();
     }
     faults(ledger, slow, List.of(), 0);
     long finalized = watched.metric("swarm_blocks_finalized") - finalizedBefore;
@@ -269,5 +272,90 @@ class NetworkFaultsClusterTest {
         fast,
         finalized,
         observer);
+  }
+
+  /**
+   * Scenario 8: the leader's clock jumps an hour ahead, then an hour back, then a follower's a day
+   * ahead, under load. Timers run on a clock that never jumps, so nothing changes view; the chain
+   * stays one, nothing acknowledged is lost, and block timestamps never go backwards (a leader
+   * whose clock went back stamps its blocks no earlier than the block below).
+   */
+  @Test
+  void clockJumpsOnTheLeaderAndAFollowerChangeNothing() throws Exception {
+    LedgerProbe ledger = start("clock-jumps");
+    String leader = leader(ledger);
+    List<String> followers = nodeIds().stream().filter(id -> !id.equals(leader)).toList();
+    String jumper = followers.get(0);
+    String observer = followers.get(1);
+    long viewBefore = ledger.consensus(observer).getLong("view");
+    long hour = 3_600_000L;
+    SteadyLoad.Summary summary;
+    try (SteadyLoad load = new SteadyLoad(probe, observer)) {
+      CompletableFuture<SteadyLoad.Summary> running =
+          CompletableFuture.supplyAsync(
+              () -> load.run("clock", 100, Duration.ofSeconds(12), DRAIN));
+      for (long[] jump : new long[][] {{0, hour}, {0, -hour}, {1, 24 * hour}, {1, 0}, {0, 0}}) {
+        String node = jump[0] == 0 ? leader : jumper;
+        long before = ledger.storage(observer).getLong("size");
+        clock(ledger, node, jump[1]);
+        Deadline.await(
+            "blocks after " + node + "'s clock moved " + jump[1] + " ms",
+            DRAIN,
+            () -> ledger.storage(observer).getLong("size") > before + 3);
+      }
+      summary = running.get(DRAIN.toSeconds() * 2 + 60, TimeUnit.SECONDS);
+      assertThat(load.refused()).as("submissions refused or unanswered").isZero();
+      Deadline.await("one chain everywhere", DRAIN, () -> ledger.sameTip(nodeIds(), 1));
+      List<String> chain = ledger.transactions(observer, 0);
+      assertThat(chain).as("no transaction twice").doesNotHaveDuplicates();
+      assertThat(new HashSet<>(chain)).containsAll(load.acknowledged());
+      assertThat(ledger.receiptsNameTheChain(nodeIds(), load.acknowledged())).isPositive();
+    }
+    assertThat(ledger.consensus(observer).getLong("view"))
+        .as("a jumping clock is no reason to change view")
+        .isEqualTo(viewBefore);
+    List<Long> stamps = timestamps(observer);
+    for (int i = 1; i < stamps.size(); i++) {
+      assertThat(stamps.get(i))
+          .as("timestamp of block %d", i)
+          .isGreaterThanOrEqualTo(stamps.get(i - 1));
+    }
+    LOG.info(
+        "clock of leader {} +1 h, then -1 h, then of follower {} +1 day, then both back: {}; view"
+            + " {} throughout; {} block timestamps never decreasing; one chain",
+        leader,
+        jumper,
+        summary,
+        viewBefore,
+        stamps.size());
+  }
+
+  private static void clock(LedgerProbe ledger, String node, long offsetMs) {
+    JsonObject state =
+        ledger.request(
+            FaultAdminVerticle.address(node), new JsonObject().put("clockOffsetMs", offsetMs));
+    assertThat(state.getLong("clockOffsetMs")).isEqualTo(offsetMs);
+  }
+
+  /** Every block's header timestamp, in height order. */
+  private List<Long> timestamps(String node) throws Exception {
+    LedgerProbe ledger = new LedgerProbe(probe);
+    long size = ledger.storage(node).getLong("size");
+    List<Long> stamps = new ArrayList<>();
+    for (long height = 0; height < size; height++) {
+      io.swarmcore.codecs.proto.FinalizedBlock block =
+          ClusterProbe.await(
+              probe
+                  .vertx()
+                  .eventBus()
+                  .<io.swarmcore.codecs.proto.FinalizedBlock>request(
+                      "swarm.storage." + node + ".block", new JsonObject().put("height", height))
+                  .map(m -> m.body()),
+              Duration.ofSeconds(10));
+      stamps.add(
+          io.swarmcore.codecs.proto.BlockHeader.parseFrom(block.getBlock().getHeader())
+              .getTimestampMs());
+    }
+    return stamps;
   }
 }

@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * Test-only network faults, deployed only with {@code testing.faultAdmin: true}: every message this
  * node sends carries its node id in a header, and on command (a JSON message to {@link #address})
  * the node drops every message from the peers it is told to block (a partition, when both sides are
- * told) and holds back what it sends to others by a delay (a slow validator). Commands: {@code
- * {"block": ["node-b", ...], "delayMs": 0}}; an empty list and 0 heal. Never enable it on a real
+ * told), holds back what it sends to others by a delay (a slow validator), and sets its wall clock
+ * off the system's ({@link NodeClock}: a clock jump). Commands: {@code {"block": ["node-b", ...],
+ * "delayMs": 0, "clockOffsetMs": 0}}; an empty list and 0 heal. Never enable it on a real
  * validator: any cluster member could cut the node off.
  */
 public final class FaultAdminVerticle extends VerticleBase {
@@ -30,6 +31,7 @@ public final class FaultAdminVerticle extends VerticleBase {
   // Below the event bus's shortest send timeouts in the node: a delay models a slow peer, not a
   // dead one.
   private static final long MAX_DELAY_MS = 10_000;
+  private static final long MAX_CLOCK_OFFSET_MS = 7L * 24 * 3600 * 1000;
   private static final java.util.regex.Pattern NODE_ADDRESS =
       java.util.regex.Pattern.compile("swarm\\.[a-z]+\\.([A-Za-z0-9._-]+?)\\.[a-z-]+");
 
@@ -107,11 +109,17 @@ public final class FaultAdminVerticle extends VerticleBase {
         || !(body.getValue("block", new JsonArray()) instanceof JsonArray list)
         || !(body.getValue("delayMs", 0) instanceof Number delay)
         || delay.longValue() < 0
-        || delay.longValue() > MAX_DELAY_MS) {
+        || delay.longValue() > MAX_DELAY_MS
+        || !(body.getValue("clockOffsetMs", 0) instanceof Number offset)
+        || Math.abs(offset.longValue()) > MAX_CLOCK_OFFSET_MS) {
       message.fail(
           400,
           "expected {\"block\": [node ids], \"delayMs\": 0.."
               + MAX_DELAY_MS
+              + ", \"clockOffsetMs\": -"
+              + MAX_CLOCK_OFFSET_MS
+              + ".."
+              + MAX_CLOCK_OFFSET_MS
               + "}, got "
               + message.body());
       return;
@@ -126,15 +134,18 @@ public final class FaultAdminVerticle extends VerticleBase {
     }
     blocked = Set.copyOf(peers);
     delayMs = delay.longValue();
+    NodeClock.forNode(nodeId).setOffset(offset.longValue());
     LOG.warn(
-        "node {} fault injection now: blocks {}, delays what it sends by {} ms",
+        "node {} fault injection now: blocks {}, delays what it sends by {} ms, clock {} ms off",
         nodeId,
         peers,
-        delayMs);
+        delayMs,
+        offset.longValue());
     message.reply(
         new JsonObject()
             .put("block", new JsonArray(peers.stream().sorted().toList()))
             .put("delayMs", delayMs)
+            .put("clockOffsetMs", offset.longValue())
             .put("dropped", dropped.get()));
   }
 }

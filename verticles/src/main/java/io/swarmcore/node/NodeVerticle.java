@@ -103,12 +103,12 @@ public final class NodeVerticle extends VerticleBase {
     metrics.gauge(
         "swarm_peers_up",
         "Peers heard from within three announce intervals",
-        () -> peers.up(System.currentTimeMillis(), fresh).size());
+        () -> peers.up(NodeClock.monotonicMillis(), fresh).size());
     HealthChecks health = HealthChecks.create(vertx);
     health.register(
         "peers",
         promise ->
-            promise.complete(Status.OK(peersJson(peers.up(System.currentTimeMillis(), fresh)))));
+            promise.complete(Status.OK(peersJson(peers.up(NodeClock.monotonicMillis(), fresh)))));
     // Ready means able to finalize: a quorum of the validators heard from (a node that is up but
     // cut off says so here, and /health/storage alone serves as a liveness check).
     health.register(
@@ -317,7 +317,7 @@ public final class NodeVerticle extends VerticleBase {
   private static SwarmApi.NodeFacts facts(
       NodeConfig config, Optional<ElectionState> election, PeerDirectory peers, long fresh) {
     java.util.Set<String> up = new java.util.HashSet<>();
-    peers.up(System.currentTimeMillis(), fresh).forEach(peer -> up.add(peer.nodeId()));
+    peers.up(NodeClock.monotonicMillis(), fresh).forEach(peer -> up.add(peer.nodeId()));
     up.add(config.nodeId());
     if (election.isEmpty()) {
       return new SwarmApi.NodeFacts(0, List.of(), up.size() - 1, true);

@@ -106,7 +106,7 @@ public final class PeerVerticle extends VerticleBase {
       return;
     }
     Hello hello = HelloVerifier.open(envelope, directory.keyOf(envelope.getSigner()));
-    directory.heard(hello, keyOf(hello), System.currentTimeMillis());
+    directory.heard(hello, keyOf(hello), NodeClock.monotonicMillis());
     if (directory.needsHandshake(hello.getNodeId()) && handshakesInFlight.add(hello.getNodeId())) {
       handshake(hello.getNodeId());
     }
@@ -134,7 +134,7 @@ public final class PeerVerticle extends VerticleBase {
               }
               try {
                 checkAnswer(peerId, nonce, answer.result());
-                directory.confirmed(peerId, System.currentTimeMillis());
+                directory.confirmed(peerId, NodeClock.monotonicMillis());
                 LOG.info("peer {} verified", peerId);
               } catch (RejectedMessageException e) {
                 rejected(e);
@@ -165,12 +165,12 @@ public final class PeerVerticle extends VerticleBase {
       throw new RejectedMessageException(
           RejectCode.MALFORMED, "handshake answer does not echo our nonce (a replay?)");
     }
-    directory.heard(hello, keyOf(hello), System.currentTimeMillis());
+    directory.heard(hello, keyOf(hello), NodeClock.monotonicMillis());
   }
 
   private void answerHello(Message<Object> message, SignedEnvelope envelope) {
     Hello hello = HelloVerifier.open(envelope, directory.keyOf(envelope.getSigner()));
-    directory.heard(hello, keyOf(hello), System.currentTimeMillis());
+    directory.heard(hello, keyOf(hello), NodeClock.monotonicMillis());
     message.reply(sealHello(hello.getNonce()));
   }
 

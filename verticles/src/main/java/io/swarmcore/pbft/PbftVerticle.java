@@ -167,6 +167,8 @@ public final class PbftVerticle extends VerticleBase {
 
   private boolean proposing;
   private boolean halted;
+  private final io.swarmcore.node.NodeClock clock;
+  private long latestTimestampMs;
   // Halted because the store refused final blocks (they wait in pendingFinals for a retry).
   private boolean storeFailing;
   private long retryTimer = -1;
@@ -243,6 +245,7 @@ public final class PbftVerticle extends VerticleBase {
     this.key = key;
     this.quorumsFor = quorumsFor;
     this.settings = settings;
+    this.clock = io.swarmcore.node.NodeClock.forNode(selfId);
     limitingInbound(DEFAULT_INBOUND_PER_SIGNER);
   }
 
@@ -796,6 +799,7 @@ public final class PbftVerticle extends VerticleBase {
                 return;
               }
               roots.saw(block);
+              sawTimestamp(block);
               input(call.call());
               releaseChildren(block.hash());
             });
@@ -1051,7 +1055,7 @@ public final class PbftVerticle extends VerticleBase {
    * together by the next one (group commit: one write transaction, one sync).
    */
   private void store(ReplicaOutput.Finalize<NodeBlock, SignedEnvelope> finalized) {
-    finalizedAtMs.put(finalized.sequence(), System.currentTimeMillis());
+    finalizedAtMs.put(finalized.sequence(), clock.millis());
     pendingFinals.add(finalized);
     if (pendingFinals.size() == 1) {
       serially(this::storeFinals)
@@ -1275,6 +1279,7 @@ public final class PbftVerticle extends VerticleBase {
         .compose(
             stored -> {
               NodeBlock last = blocks.get(blocks.size() - 1);
+              sawTimestamp(last);
               storedHeight = last.height() + 1;
               storedTip = last.hash();
               if (replica == null) {
@@ -1736,6 +1741,11 @@ public final class PbftVerticle extends VerticleBase {
             });
   }
 
+  /** The latest block timestamp seen: the floor of this node's next proposal's. */
+  private void sawTimestamp(NodeBlock block) {
+    latestTimestampMs = Math.max(latestTimestampMs, headerOf(block).getTimestampMs());
+  }
+
   /** Builds the block of {@code txs} at {@code sequence} and hands it to the replica. */
   private void proposeBlock(
       long sequence, ByteString parent, ByteString ledgerRoot, List<ByteString> txs) {
@@ -1752,7 +1762,8 @@ public final class PbftVerticle extends VerticleBase {
             .setTxRoot(ByteString.copyFrom(LedgerHashes.txRoot(txHashes)))
             .setTxCount(txs.size())
             .setProposer(selfId)
-            .setTimestampMs(System.currentTimeMillis())
+            // Never before the block below, even if this node's clock jumped back.
+            .setTimestampMs(Math.max(clock.millis(), latestTimestampMs))
             .setVrfSeedProof(epochs.endsEpoch(sequence) ? epochs.proveSeed() : ByteString.EMPTY)
             .build();
     NodeBlock block =
@@ -1762,6 +1773,7 @@ public final class PbftVerticle extends VerticleBase {
                 .addAllTransactions(txs)
                 .build());
     roots.saw(block);
+    sawTimestamp(block);
     ownProposals.put(sequence, block);
     input(r -> r.propose(block));
   }

@@ -138,4 +138,34 @@ class FaultAdminVerticleTest {
                           test.completeNow();
                         })));
   }
+
+  @Test
+  void aClockOffsetMovesTheNodesWallClockWithinBounds(Vertx vertx, VertxTestContext test) {
+    long hour = 3_600_000L;
+    deployAndCommand(vertx, new JsonObject().put("clockOffsetMs", hour))
+        .compose(
+            set -> {
+              test.verify(
+                  () -> {
+                    assertThat(set.body().getLong("clockOffsetMs")).isEqualTo(hour);
+                    assertThat(NodeClock.forNode("n1").offsetMs()).isEqualTo(hour);
+                    assertThat(NodeClock.forNode("n1").millis() - System.currentTimeMillis())
+                        .isBetween(hour - 1_000, hour + 1_000);
+                  });
+              // A year is beyond the bound: refused, the clock stays where it was.
+              return vertx
+                  .eventBus()
+                  .request(ADMIN, new JsonObject().put("clockOffsetMs", 365 * 24 * hour));
+            })
+        .onComplete(
+            test.failing(
+                failure ->
+                    test.verify(
+                        () -> {
+                          assertThat(((ReplyException) failure).failureCode()).isEqualTo(400);
+                          assertThat(NodeClock.forNode("n1").offsetMs()).isEqualTo(hour);
+                          NodeClock.forNode("n1").setOffset(0); // other tests in this JVM
+                          test.completeNow();
+                        })));
+  }
 }

@@ -131,4 +131,58 @@ public final class LedgerProbe {
     }
     return hashes;
   }
+
+  /**
+   * Every transaction's receipt, asked of the nodes in turn, names a block that every node holds at
+   * that height (the same header): what a client was handed is in the final chain everywhere.
+   * Returns how many receipts were checked.
+   */
+  public int receiptsNameTheChain(List<String> nodeIds, java.util.Collection<String> txHashes) {
+    java.util.Map<String, com.google.protobuf.ByteString> headers = new java.util.HashMap<>();
+    int checked = 0;
+    for (String txHash : txHashes) {
+      String asked = nodeIds.get(checked % nodeIds.size());
+      io.swarmcore.codecs.proto.Receipt receipt =
+          ClusterProbe.await(
+              probe
+                  .vertx()
+                  .eventBus()
+                  .<io.swarmcore.codecs.proto.Receipt>request(
+                      "swarm.storage." + asked + ".receipt", new JsonObject().put("txHash", txHash))
+                  .map(m -> m.body()),
+              STEP);
+      for (String node : nodeIds) {
+        long height = receipt.getHeight();
+        com.google.protobuf.ByteString header =
+            headers.computeIfAbsent(
+                node + "@" + height,
+                key ->
+                    ClusterProbe.await(
+                            probe
+                                .vertx()
+                                .eventBus()
+                                .<FinalizedBlock>request(
+                                    "swarm.storage." + node + ".block",
+                                    new JsonObject().put("height", height))
+                                .map(m -> m.body()),
+                            STEP)
+                        .getBlock()
+                        .getHeader());
+        if (!header.equals(receipt.getBlockHeader())) {
+          throw new AssertionError(
+              "the receipt of "
+                  + txHash
+                  + " from "
+                  + asked
+                  + " names a block at height "
+                  + height
+                  + " that "
+                  + node
+                  + " does not hold");
+        }
+      }
+      checked++;
+    }
+    return checked;
+  }
 }

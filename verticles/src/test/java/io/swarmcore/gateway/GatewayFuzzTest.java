@@ -1,0 +1,121 @@
+package io.swarmcore.gateway;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.swarmcore.codecs.Codecs;
+import io.swarmcore.codecs.ProtobufCodec;
+import io.swarmcore.codecs.RejectedMessageException;
+import io.swarmcore.codecs.proto.GetBlockRequest;
+import io.swarmcore.codecs.proto.GetConsistencyProofRequest;
+import io.swarmcore.codecs.proto.GetReceiptRequest;
+import io.swarmcore.codecs.proto.SubmitRequest;
+import io.swarmcore.fuzz.Findings;
+import io.swarmcore.storage.SnapshotManifest;
+import io.swarmcore.storage.StoreException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Fuzz targets for bytes from clients and cluster members: every event-bus codec, the gRPC requests
+ * as the gateway hands them to {@link SwarmApi} (nobody answers behind it here, so every path ends
+ * in a refusal, which must be an {@link ApiException}), and snapshot manifests. See {@link
+ * io.swarmcore.pbft.ConsensusFuzzTest} for the Short and Long variants.
+ */
+class GatewayFuzzTest {
+  private static final Vertx VERTX = Vertx.vertx();
+  private static final SwarmApi API =
+      new SwarmApi(
+          VERTX, "fuzz", () -> new SwarmApi.NodeFacts(0, List.of(), 4, true), JsonObject::new);
+
+  @org.junit.jupiter.api.AfterAll
+  static void closeVertx() {
+    VERTX.close();
+  }
+
+  static void codecs(FuzzedDataProvider data) throws Exception {
+    List<ProtobufCodec<?>> all = Codecs.all();
+    ProtobufCodec<?> codec = all.get(data.consumeInt(0, all.size() - 1));
+    int position = data.consumeInt(0, 8);
+    Buffer buffer = Buffer.buffer(data.consumeRemainingAsBytes());
+    Findings.refusesOnlyWith(
+        () -> codec.decodeFromWire(Math.min(position, buffer.length()), buffer),
+        RejectedMessageException.class);
+  }
+
+  static void grpcRequest(FuzzedDataProvider data) throws Exception {
+    int method = data.consumeInt(0, 3);
+    byte[] bytes = data.consumeRemainingAsBytes();
+    Future<?> answer;
+    try {
+      answer =
+          switch (method) {
+            case 0 -> API.submitAsync(SubmitRequest.parseFrom(bytes).getTransaction());
+            case 1 -> API.receipt(GetReceiptRequest.parseFrom(bytes).getTxHash());
+            case 2 -> API.block(GetBlockRequest.parseFrom(bytes));
+            default -> {
+              GetConsistencyProofRequest request = GetConsistencyProofRequest.parseFrom(bytes);
+              yield API.consistency(request.getOldSize(), request.getNewSize());
+            }
+          };
+    } catch (InvalidProtocolBufferException e) {
+      return; // gRPC refuses what does not parse before the gateway sees it
+    }
+    try {
+      answer.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof ApiException)) {
+        throw new IllegalStateException("not an ApiException: " + e.getCause(), e.getCause());
+      }
+    }
+  }
+
+  static void snapshotManifest(String json) throws Exception {
+    if (json == null) {
+      return; // the fuzzer\'s empty input
+    }
+    JsonObject manifest;
+    try {
+      manifest = new JsonObject(json);
+    } catch (DecodeException | ClassCastException e) {
+      return;
+    }
+    Findings.refusesOnlyWith(() -> SnapshotManifest.fromJson(manifest), StoreException.class);
+  }
+
+  @FuzzTest(maxDuration = "5s")
+  void codecsShort(FuzzedDataProvider data) throws Exception {
+    codecs(data);
+  }
+
+  @FuzzTest(maxExecutions = 1_000_000, maxDuration = "60m")
+  void codecsLong(FuzzedDataProvider data) throws Exception {
+    codecs(data);
+  }
+
+  @FuzzTest(maxDuration = "5s")
+  void grpcRequestShort(FuzzedDataProvider data) throws Exception {
+    grpcRequest(data);
+  }
+
+  @FuzzTest(maxExecutions = 1_000_000, maxDuration = "60m")
+  void grpcRequestLong(FuzzedDataProvider data) throws Exception {
+    grpcRequest(data);
+  }
+
+  @FuzzTest(maxDuration = "5s")
+  void snapshotManifestShort(String json) throws Exception {
+    snapshotManifest(json);
+  }
+
+  @FuzzTest(maxExecutions = 1_000_000, maxDuration = "60m")
+  void snapshotManifestLong(String json) throws Exception {
+    snapshotManifest(json);
+  }
+}

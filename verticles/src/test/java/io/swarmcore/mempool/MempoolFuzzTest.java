@@ -1,0 +1,84 @@
+package io.swarmcore.mempool;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.google.protobuf.ByteString;
+import io.swarmcore.crypto.PublicKey;
+import io.swarmcore.crypto.SigningKey;
+import io.swarmcore.fuzz.Findings;
+import io.swarmcore.mempool.core.Mempool;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Fuzz targets for what reaches a mempool from outside: a client's transaction (protobuf bytes, as
+ * the gRPC gateway and the event bus hand it over, or JSON), and another validator's confirmation.
+ * See {@link io.swarmcore.pbft.ConsensusFuzzTest} for the Short and Long variants.
+ */
+class MempoolFuzzTest {
+  private static final SigningKey HOLDER = SigningKey.fromSeed(new byte[SigningKey.SEED_LENGTH]);
+  private static final Map<String, PublicKey> VALIDATORS = Map.of("b", HOLDER.publicKey());
+
+  /** Submissions: the pool classifies any bytes; JSON is converted or refused as malformed. */
+  static void transaction(FuzzedDataProvider data) throws Exception {
+    Mempool pool = new Mempool(new Mempool.Limits(10, 1 << 20, 4096, 10));
+    boolean json = data.consumeBoolean();
+    byte[] bytes = data.consumeRemainingAsBytes();
+    if (!json) {
+      Mempool.Added added = pool.add(ByteString.copyFrom(bytes), false);
+      if (added.outcome() == null) {
+        throw new IllegalStateException("no outcome");
+      }
+      return;
+    }
+    JsonObject body;
+    try {
+      body = new JsonObject(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+    } catch (DecodeException | ClassCastException e) {
+      return;
+    }
+    Findings.refusesOnlyWith(
+        () -> pool.add(MempoolVerticle.transactionBytes(body), false),
+        IllegalArgumentException.class);
+  }
+
+  /** A confirmation that another validator holds transactions. */
+  static void confirmation(String json) throws Exception {
+    if (json == null) {
+      return; // the fuzzer\'s empty input
+    }
+    Object body;
+    try {
+      body = new JsonObject(json);
+    } catch (DecodeException | ClassCastException e) {
+      body = json;
+    }
+    Object message = body;
+    Findings.refusesOnlyWith(
+        () ->
+            HeldConfirmation.verified(message, "a", id -> Optional.ofNullable(VALIDATORS.get(id))),
+        IllegalArgumentException.class);
+  }
+
+  @FuzzTest(maxDuration = "5s")
+  void transactionShort(FuzzedDataProvider data) throws Exception {
+    transaction(data);
+  }
+
+  @FuzzTest(maxExecutions = 1_000_000, maxDuration = "60m")
+  void transactionLong(FuzzedDataProvider data) throws Exception {
+    transaction(data);
+  }
+
+  @FuzzTest(maxDuration = "5s")
+  void confirmationShort(String json) throws Exception {
+    confirmation(json);
+  }
+
+  @FuzzTest(maxExecutions = 1_000_000, maxDuration = "60m")
+  void confirmationLong(String json) throws Exception {
+    confirmation(json);
+  }
+}
