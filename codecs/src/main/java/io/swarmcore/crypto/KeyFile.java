@@ -147,7 +147,8 @@ public final class KeyFile {
         SigningKey.fromSeed(
             hexField(path, signing, "signing", "secretKey", SigningKey.SEED_LENGTH));
     byte[] storedPublic = hexField(path, signing, "signing", "publicKey", PublicKey.LENGTH);
-    if (!key.publicKey().equals(PublicKey.of(storedPublic))) {
+    // Compared as bytes: a stored value that is not a valid key at all is as corrupt as another's.
+    if (!Arrays.equals(key.publicKey().bytes(), storedPublic)) {
       throw new KeyFileException(
           "key file "
               + path

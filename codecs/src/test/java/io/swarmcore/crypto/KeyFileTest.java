@@ -110,6 +110,17 @@ class KeyFileTest {
                 .put("secretKey", "00".repeat(32))
                 .put("publicKey", otherPublic)),
         "does not belong to signing.secretKey");
+    // Found by fuzzing: 32 bytes that are no Ed25519 point at all (was an
+    // IllegalArgumentException).
+    assertRejected(
+        signing(
+            new JsonObject()
+                .put("algorithm", "Ed25519")
+                .put("secretKey", "00".repeat(32))
+                .put(
+                    "publicKey",
+                    "b55612dee37e879738629c8d2a25c8034d1f2d972cd151a2c4d2bfa1055be675")),
+        "does not belong to signing.secretKey");
   }
 
   private static String signing(JsonObject signing) {

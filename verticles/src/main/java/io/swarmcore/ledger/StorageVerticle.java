@@ -251,32 +251,32 @@ public final class StorageVerticle extends VerticleBase {
   /** On the writer thread: see {@link #appendRange}. */
   private JsonObject appendGuarded(List<FinalizedBlock> blocks) {
     refuseIfGuardAhead();
+    // Blocks the guard took in earlier must come first again (a shorter range: a prefix of them).
     int already = guardTookIn.size();
-    if (already > 0) {
-      boolean same = blocks.size() >= already;
-      for (int i = 0; same && i < already; i++) {
-        same = blocks.get(i).getBlock().equals(guardTookIn.get(i).getBlock());
-      }
-      if (!same) {
-        throw StorageRequests.failure(
-            StorageFailure.STORE_ERROR,
+    int overlap = Math.min(already, blocks.size());
+    for (int i = 0; i < overlap; i++) {
+      if (!blocks.get(i).getBlock().equals(guardTookIn.get(i).getBlock())) {
+        String problem =
             "the election took in blocks from height "
                 + store.tip().size()
-                + " whose commit failed, and other blocks came instead; restart the node");
+                + " whose commit failed, and other blocks came instead; restart the node";
+        appendFailure = problem;
+        throw StorageRequests.failure(StorageFailure.STORE_ERROR, problem);
       }
     }
     try {
       if (guard != null) {
         // No room is found out, where it can be, before the guard takes a block in.
         store.ensureRoom(blocks.stream().mapToLong(FinalizedBlock::getSerializedSize).sum());
-        for (FinalizedBlock block : blocks.subList(already, blocks.size())) {
+        for (FinalizedBlock block : blocks.subList(overlap, blocks.size())) {
           guard.check(block);
           guard.applied(block);
           guardTookIn.add(block);
         }
       }
       LedgerTip tip = timedAppend(() -> store.appendAll(blocks));
-      guardTookIn.clear();
+      // Stored now; any the guard took in beyond these wait their turn.
+      guardTookIn.subList(0, Math.min(blocks.size(), guardTookIn.size())).clear();
       return tipJson(tip);
     } catch (io.swarmcore.storage.StoreException e) {
       appendFailure = e.getMessage(); // /health says why until an append succeeds

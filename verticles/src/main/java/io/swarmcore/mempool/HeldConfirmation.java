@@ -20,9 +20,6 @@ import java.util.function.Function;
  * node ids and the hashes. Signed because any cluster member can publish on the address.
  */
 public record HeldConfirmation(String from, List<ByteString> hashes) {
-  /** More hashes than any gossip batch may carry is not a confirmation. */
-  public static final int MAX_HASHES = 1_000_000;
-
   private static final byte[] DOMAIN =
       "swarm/v1/mempool-held\0".getBytes(StandardCharsets.US_ASCII);
   private static final HexFormat HEX = HexFormat.of();
@@ -42,21 +39,22 @@ public record HeldConfirmation(String from, List<ByteString> hashes) {
   }
 
   /**
-   * The confirmation in {@code body}, sent to {@code self}, if well formed and signed by the voting
-   * key {@code keyOf} gives for its sender.
+   * The confirmation in {@code body}, sent to {@code self}, if well formed (at most {@code
+   * maxHashes}, the gossip batch bound) and signed by the voting key {@code keyOf} gives for its
+   * sender.
    *
    * @throws IllegalArgumentException naming what is wrong
    */
   public static HeldConfirmation verified(
-      Object body, String self, Function<String, Optional<PublicKey>> keyOf) {
+      Object body, String self, int maxHashes, Function<String, Optional<PublicKey>> keyOf) {
     if (!(body instanceof JsonObject json)
         || !(json.getValue("from") instanceof String from)
         || !(json.getValue("hashes") instanceof JsonArray hexes)
         || !(json.getValue("signature") instanceof String signature)) {
       throw new IllegalArgumentException("expected {\"from\", \"hashes\", \"signature\"}");
     }
-    if (hexes.size() > MAX_HASHES) {
-      throw new IllegalArgumentException(hexes.size() + " hashes, above " + MAX_HASHES);
+    if (hexes.size() > maxHashes) {
+      throw new IllegalArgumentException(hexes.size() + " hashes, above " + maxHashes);
     }
     PublicKey key =
         keyOf

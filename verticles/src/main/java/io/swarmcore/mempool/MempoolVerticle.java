@@ -65,6 +65,12 @@ public final class MempoolVerticle extends VerticleBase {
   private final Acknowledgements<Waiting> acknowledgements = new Acknowledgements<>();
   private long refusedConfirmations;
   private long refusedGossip;
+  private int forwarded;
+  // Per claimed sender (validators by id; anyone else shares one): gossip and confirmations
+  // beyond this are dropped before their signature is checked.
+  private final Map<String, io.swarmcore.resilience.core.TokenBucket> senderBudgets =
+      new HashMap<>();
+  private static final long SENDER_MESSAGES_PER_SECOND = 500;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private Mempool pool;
   private long gossipTimer = -1;
@@ -146,6 +152,11 @@ public final class MempoolVerticle extends VerticleBase {
   }
 
   private void submit(Message<Object> message) {
+    Map<String, PublicKey> current = validators.get();
+    if (!current.containsKey(config.nodeId()) && !current.isEmpty()) {
+      forward(message, current);
+      return;
+    }
     ByteString bytes;
     try {
       bytes = transactionBytes(message.body());
@@ -169,6 +180,9 @@ public final class MempoolVerticle extends VerticleBase {
             || acknowledgements.replicated(added.hash(), needed)) {
           message.reply(reply);
         } else {
+          if (added.outcome() == Mempool.Outcome.DUPLICATE) {
+            pool.gossipAgain(added.hash()); // a retry: confirmations are asked anew
+          }
           acknowledgements.await(
               added.hash(),
               new Waiting(message, reply),
@@ -226,6 +240,36 @@ public final class MempoolVerticle extends VerticleBase {
             + (body == null ? "no body" : body.getClass().getSimpleName()));
   }
 
+  /**
+   * A node that is no validator (an observer) keeps no transactions: nobody would confirm or
+   * propose them. It hands each submission to a validator, in turn, and relays the answer.
+   */
+  private void forward(Message<Object> message, Map<String, PublicKey> current) {
+    List<String> ids = List.copyOf(current.keySet());
+    String validator = ids.get(Math.floorMod(forwarded++, ids.size()));
+    vertx
+        .eventBus()
+        .request(
+            address(validator, "submit"),
+            message.body(),
+            new DeliveryOptions().setSendTimeout(config.mempool().replicationTimeoutMs() + 5_000))
+        .onSuccess(reply -> message.reply(reply.body()))
+        .onFailure(
+            failure ->
+                message.fail(
+                    failure instanceof io.vertx.core.eventbus.ReplyException refused
+                            && refused.failureType()
+                                == io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE
+                        ? refused.failureCode()
+                        : NOT_REPLICATED,
+                    "node "
+                        + config.nodeId()
+                        + " is no validator and passed the transaction to "
+                        + validator
+                        + ": "
+                        + failure.getMessage()));
+  }
+
   /** How many other validators must hold a transaction before it is acknowledged. */
   private int replicasNeeded() {
     Map<String, PublicKey> current = validators.get();
@@ -248,7 +292,9 @@ public final class MempoolVerticle extends VerticleBase {
     Map<String, PublicKey> current = validators.get();
     PublicKey originKey =
         origin == null || origin.equals(config.nodeId()) ? null : current.get(origin);
-    if (!(message.body() instanceof TransactionBatch batch)
+    if (!withinBudget(originKey == null ? null : origin)
+        || !(message.body() instanceof TransactionBatch batch)
+        || batch.getTransactionsCount() > config.mempool().gossipBatch()
         || originKey == null
         || !GossipSignature.verify(
             origin, batch.toByteArray(), message.headers().get(SIGNATURE_HEADER), originKey)) {
@@ -275,12 +321,21 @@ public final class MempoolVerticle extends VerticleBase {
 
   /** Another validator holds transactions: the submissions now replicated enough are answered. */
   private void heldReceived(Message<Object> message) {
+    String from =
+        message.body() instanceof JsonObject json && json.getValue("from") instanceof String id
+            ? id
+            : null;
+    if (!withinBudget(from != null && validators.get().containsKey(from) ? from : null)) {
+      refusedConfirmations++;
+      return;
+    }
     HeldConfirmation confirmation;
     try {
       confirmation =
           HeldConfirmation.verified(
               message.body(),
               config.nodeId(),
+              config.mempool().gossipBatch(),
               id ->
                   id.equals(config.nodeId())
                       ? Optional.empty()
@@ -293,6 +348,17 @@ public final class MempoolVerticle extends VerticleBase {
     acknowledgements
         .confirmed(confirmation.from(), confirmation.hashes(), replicasNeeded())
         .forEach(waiting -> waiting.message().reply(waiting.reply()));
+  }
+
+  /** Takes one message from the sender's budget ({@code null}: no validator; they share one). */
+  private boolean withinBudget(String sender) {
+    io.swarmcore.resilience.core.TokenBucket bucket =
+        senderBudgets.computeIfAbsent(
+            sender == null ? "" : sender,
+            key ->
+                new io.swarmcore.resilience.core.TokenBucket(
+                    2 * SENDER_MESSAGES_PER_SECOND, SENDER_MESSAGES_PER_SECOND));
+    return bucket.tryAcquire(1, System.nanoTime());
   }
 
   private void gossip() {

@@ -168,7 +168,7 @@ public final class PbftVerticle extends VerticleBase {
   private boolean proposing;
   private boolean halted;
   private final io.swarmcore.node.NodeClock clock;
-  private long latestTimestampMs;
+  private long storedTipTimestampMs;
   // Halted because the store refused final blocks (they wait in pendingFinals for a retry).
   private boolean storeFailing;
   private long retryTimer = -1;
@@ -249,8 +249,11 @@ public final class PbftVerticle extends VerticleBase {
     limitingInbound(DEFAULT_INBOUND_PER_SIGNER);
   }
 
-  /** Envelopes a second each signer may have verified unless configured otherwise. */
-  public static final long DEFAULT_INBOUND_PER_SIGNER = 20_000;
+  /**
+   * Envelopes a second each signer may have verified unless configured otherwise: far above what an
+   * honest validator sends, well below what the verification pool can check.
+   */
+  public static final long DEFAULT_INBOUND_PER_SIGNER = 5_000;
 
   /** Makes this validator misbehave as {@code fault} (demo and fault tests only). */
   public PbftVerticle misbehaving(FaultInjection fault) {
@@ -464,6 +467,19 @@ public final class PbftVerticle extends VerticleBase {
             ? ByteString.copyFrom(LedgerHashes.noParent())
             : ByteString.copyFrom(HEX.parseHex(tip.getString("tipHash")));
     storedTip = tipHash;
+    if (size > 0) {
+      vertx
+          .eventBus()
+          .<FinalizedBlock>request(
+              StorageVerticle.address(selfId, "block"), new JsonObject().put("height", size - 1))
+          .onSuccess(
+              block -> {
+                if (storedHeight == size) { // nothing stored meanwhile
+                  storedTipTimestampMs =
+                      headerOf(NodeBlock.of(block.body().getBlock())).getTimestampMs();
+                }
+              });
+    }
     roots = ledgerRoots(tip, tipHash);
     Checkpoints.Stable<SignedEnvelope> genesis = genesisCheckpoint(below);
     Checkpoints.Stable<SignedEnvelope> stable = genesis;
@@ -640,6 +656,7 @@ public final class PbftVerticle extends VerticleBase {
         .onComplete(done -> verifying--)
         .onSuccess(
             call -> {
+              guard.verified(envelope.getSignature(), System.nanoTime());
               if (decoding != wire || replica == null || switching) {
                 inbound(envelope, retried); // the voters changed meanwhile: their numbering too
               } else if (call.type() == MessageType.MESSAGE_TYPE_PRE_PREPARE) {
@@ -799,7 +816,6 @@ public final class PbftVerticle extends VerticleBase {
                 return;
               }
               roots.saw(block);
-              sawTimestamp(block);
               input(call.call());
               releaseChildren(block.hash());
             });
@@ -1061,6 +1077,9 @@ public final class PbftVerticle extends VerticleBase {
       serially(this::storeFinals)
           .onFailure(
               failure -> {
+                if (storeFailing) {
+                  return; // one retry loop at a time
+                }
                 // Never append past a block that is not stored: stop, say so, and try again now
                 // and then (a full disk may get room back).
                 halted = true;
@@ -1279,7 +1298,7 @@ public final class PbftVerticle extends VerticleBase {
         .compose(
             stored -> {
               NodeBlock last = blocks.get(blocks.size() - 1);
-              sawTimestamp(last);
+              storedTipTimestampMs = headerOf(last).getTimestampMs();
               storedHeight = last.height() + 1;
               storedTip = last.hash();
               if (replica == null) {
@@ -1470,6 +1489,7 @@ public final class PbftVerticle extends VerticleBase {
     long gained = size - storedHeight;
     storedHeight = size;
     storedTip = last.hash();
+    storedTipTimestampMs = headerOf(last).getTimestampMs();
     roots = ledgerRoots(frontier, last.hash());
     syncedBlocks.addAndGet(gained);
     snapshotBlocks.addAndGet(gained);
@@ -1741,9 +1761,15 @@ public final class PbftVerticle extends VerticleBase {
             });
   }
 
-  /** The latest block timestamp seen: the floor of this node's next proposal's. */
-  private void sawTimestamp(NodeBlock block) {
-    latestTimestampMs = Math.max(latestTimestampMs, headerOf(block).getTimestampMs());
+  /**
+   * The timestamp of the block with {@code hash}, below which a block extending it is never
+   * stamped: the stored tip's, or a pending block's this node saw; 0 when unknown.
+   */
+  private long timestampOf(ByteString hash) {
+    if (hash.equals(storedTip)) {
+      return storedTipTimestampMs;
+    }
+    return roots.block(hash).map(block -> headerOf(block).getTimestampMs()).orElse(0L);
   }
 
   /** Builds the block of {@code txs} at {@code sequence} and hands it to the replica. */
@@ -1763,7 +1789,7 @@ public final class PbftVerticle extends VerticleBase {
             .setTxCount(txs.size())
             .setProposer(selfId)
             // Never before the block below, even if this node's clock jumped back.
-            .setTimestampMs(Math.max(clock.millis(), latestTimestampMs))
+            .setTimestampMs(Math.max(clock.millis(), timestampOf(parent)))
             .setVrfSeedProof(epochs.endsEpoch(sequence) ? epochs.proveSeed() : ByteString.EMPTY)
             .build();
     NodeBlock block =
@@ -1773,7 +1799,6 @@ public final class PbftVerticle extends VerticleBase {
                 .addAllTransactions(txs)
                 .build());
     roots.saw(block);
-    sawTimestamp(block);
     ownProposals.put(sequence, block);
     input(r -> r.propose(block));
   }

@@ -45,10 +45,8 @@ class MempoolFuzzTest {
   }
 
   /** A confirmation that another validator holds transactions. */
-  static void confirmation(String json) throws Exception {
-    if (json == null) {
-      return; // the fuzzer\'s empty input
-    }
+  static void confirmation(byte[] bytes) throws Exception {
+    String json = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
     Object body;
     try {
       body = new JsonObject(json);
@@ -58,7 +56,8 @@ class MempoolFuzzTest {
     Object message = body;
     Findings.refusesOnlyWith(
         () ->
-            HeldConfirmation.verified(message, "a", id -> Optional.ofNullable(VALIDATORS.get(id))),
+            HeldConfirmation.verified(
+                message, "a", 2_000, id -> Optional.ofNullable(VALIDATORS.get(id))),
         IllegalArgumentException.class);
   }
 
@@ -73,12 +72,12 @@ class MempoolFuzzTest {
   }
 
   @FuzzTest(maxDuration = "5s")
-  void confirmationShort(String json) throws Exception {
-    confirmation(json);
+  void confirmationShort(byte[] bytes) throws Exception {
+    confirmation(bytes);
   }
 
   @FuzzTest(maxExecutions = 1_000_000, maxDuration = "60m")
-  void confirmationLong(String json) throws Exception {
-    confirmation(json);
+  void confirmationLong(byte[] bytes) throws Exception {
+    confirmation(bytes);
   }
 }

@@ -300,6 +300,31 @@ class MempoolVerticleTest {
   }
 
   @Test
+  void aNodeThatIsNoValidatorHandsSubmissionsToAValidator(Vertx vertx, VertxTestContext test) {
+    Map<String, SigningKey> validatorsOnly = keys("a", "b");
+    SigningKey observerKey = SigningKey.generate(new SecureRandom());
+    vertx
+        .deployVerticle(
+            new MempoolVerticle(config("o", 3), votingKeys(validatorsOnly), observerKey))
+        .compose(o -> submit(vertx, "o", json("kate", 1, new byte[] {1})))
+        .compose(
+            ack -> {
+              test.verify(
+                  () -> {
+                    assertThat(ack.getString("status")).isEqualTo("pending");
+                    assertThat(ack.getString("node")).isIn("a", "b");
+                  });
+              return status(vertx, "o");
+            })
+        .onComplete(
+            test.succeeding(
+                o -> {
+                  test.verify(() -> assertThat(o.getInteger("size")).isZero());
+                  test.completeNow();
+                }));
+  }
+
+  @Test
   void gossipNotSignedByAnotherValidatorIsRefusedAndCounted(Vertx vertx, VertxTestContext test) {
     TransactionBatch batch =
         TransactionBatch.newBuilder()

@@ -35,10 +35,8 @@ class NodeInputsFuzzTest {
     Findings.refusesOnlyWith(() -> KeyFile.readValidatorKeys(KEY_FILE), KeyFileException.class);
   }
 
-  static void config(String json) throws Exception {
-    if (json == null) {
-      return; // the fuzzer\'s empty input
-    }
+  static void config(byte[] bytes) throws Exception {
+    String json = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
     JsonObject user;
     try {
       user = new JsonObject(json);
@@ -64,13 +62,13 @@ class NodeInputsFuzzTest {
 
   @DictionaryEntries({"\"nodeId\"", "\"consensus\"", "\"mempool\"", "\"cluster\"", "\"tls\""})
   @FuzzTest(maxDuration = "5s")
-  void configShort(String json) throws Exception {
-    config(json);
+  void configShort(byte[] bytes) throws Exception {
+    config(bytes);
   }
 
   @DictionaryEntries({"\"nodeId\"", "\"consensus\"", "\"mempool\"", "\"cluster\"", "\"tls\""})
   @FuzzTest(maxExecutions = 1_000_000, maxDuration = "60m")
-  void configLong(String json) throws Exception {
-    config(json);
+  void configLong(byte[] bytes) throws Exception {
+    config(bytes);
   }
 }

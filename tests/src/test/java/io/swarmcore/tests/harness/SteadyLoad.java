@@ -54,6 +54,9 @@ public final class SteadyLoad implements AutoCloseable {
   private final Map<String, String> takenBy = new ConcurrentHashMap<>();
   private final Map<String, Long> acknowledgedAt = new ConcurrentHashMap<>();
   private final AtomicInteger refused = new AtomicInteger();
+  private final AtomicInteger missedAnnouncements = new AtomicInteger();
+  private static final long SWEEP_NANOS = 2_000_000_000L;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SteadyLoad.class);
   private long firstSubmit;
   private long lastFinal;
 
@@ -136,16 +139,77 @@ public final class SteadyLoad implements AutoCloseable {
         "all " + total + " submissions to be answered",
         duration.plus(drain),
         () -> acknowledged.size() + refused.get() >= total);
+    long[] lastSweep = {System.nanoTime()};
     Deadline.await(
         "every acknowledged transaction to be seen final at " + observer,
         drain,
         () -> {
           synchronized (this) {
-            return latencies.size() >= acknowledged.size();
+            if (latencies.size() >= acknowledged.size()) {
+              return true;
+            }
           }
+          if (System.nanoTime() - lastSweep[0] >= SWEEP_NANOS) {
+            lastSweep[0] = System.nanoTime();
+            sweepUnseen();
+          }
+          return false;
         });
     vertx.cancelTimer(timer);
     return summary();
+  }
+
+  /**
+   * Asks the observer for the receipts of acknowledged transactions not seen final for a while: an
+   * announcement lost on the way (a publish, or the block fetch after it) must not read as a lost
+   * transaction. Each one found counts as final now (a later time than it was) and is logged.
+   */
+  private void sweepUnseen() {
+    long now = System.nanoTime();
+    List<String> unseen;
+    synchronized (this) {
+      unseen =
+          submittedAt.entrySet().stream()
+              .filter(entry -> now - entry.getValue() >= SWEEP_NANOS)
+              .map(Map.Entry::getKey)
+              .limit(200)
+              .toList();
+    }
+    int found = 0;
+    for (String hash : unseen) {
+      try {
+        ClusterProbe.await(
+            vertx
+                .eventBus()
+                .request(
+                    "swarm.storage." + observer + ".receipt", new JsonObject().put("txHash", hash)),
+            Duration.ofSeconds(10));
+      } catch (RuntimeException | AssertionError notFinal) {
+        continue;
+      }
+      long at = System.nanoTime();
+      synchronized (this) {
+        Long sent = submittedAt.remove(hash);
+        if (sent != null) {
+          latencies.add(at - sent);
+          lastFinal = Math.max(lastFinal, at);
+          found++;
+        }
+      }
+    }
+    if (found > 0) {
+      missedAnnouncements.addAndGet(found);
+      LOG.warn(
+          "{} acknowledged transactions were final at {} but their announcement never reached the"
+              + " load: found by their receipts",
+          found,
+          observer);
+    }
+  }
+
+  /** Acknowledged transactions found final by their receipts, their announcement missed. */
+  public int missedAnnouncements() {
+    return missedAnnouncements.get();
   }
 
   private void submit(String client, int nonce) {

@@ -70,7 +70,10 @@ public final class Acknowledgements<W> {
     return answered;
   }
 
-  /** The waiters whose deadline passed at {@code now}; they are forgotten. */
+  /**
+   * The waiters whose deadline passed at {@code now}; they are forgotten, and so are the holders of
+   * a transaction left with no waiter.
+   */
   public List<W> expired(long now) {
     List<W> late = new ArrayList<>();
     while (!byDeadline.isEmpty() && byDeadline.peek().deadline() <= now) {
@@ -81,6 +84,8 @@ public final class Acknowledgements<W> {
         late.add(entry.waiter());
         if (list.isEmpty()) {
           waiting.remove(entry.hash());
+          // A retry asks anew: a holder may have restarted and lost it since.
+          holders.remove(entry.hash());
         }
       }
     }

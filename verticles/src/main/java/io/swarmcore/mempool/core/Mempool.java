@@ -206,8 +206,8 @@ public final class Mempool {
    * One re-gossip round: the oldest transactions waiting to be proposed, at most {@code max}, in
    * arrival order, so that a transaction whose gossip was lost (a validator not reachable yet, a
    * message dropped) still reaches the leader of the day. Each node repeats what was submitted to
-   * it, and what it received by gossip before the previous round and still holds: the node that
-   * took it may have crashed since, and the leader may never have heard of it.
+   * it, and, once, what it received by gossip before the previous round and still holds: the node
+   * that took it may have crashed since, and the leader may never have heard of it.
    */
   public List<ByteString> oldestReady(int max) {
     regossipRound++;
@@ -218,9 +218,13 @@ public final class Mempool {
       }
       ByteString hash = entry.getKey();
       Long arrived = gossipedInRound.get(hash);
-      // n copies of every fresh repeat would be waste: gossiped ones only once they linger.
-      if (submittedHere.contains(hash) || arrived != null && arrived < regossipRound - 1) {
+      // n copies of every fresh repeat would be waste: gossiped ones only once they linger, and
+      // then once.
+      if (submittedHere.contains(hash)) {
         batch.add(entry.getValue());
+      } else if (arrived != null && arrived < regossipRound - 1) {
+        batch.add(entry.getValue());
+        gossipedInRound.put(hash, Long.MAX_VALUE);
       }
     }
     return batch;
@@ -240,6 +244,16 @@ public final class Mempool {
       }
     }
     return batch;
+  }
+
+  /**
+   * Gossips a pending transaction submitted here again with the next batch: a client waits for it
+   * to be confirmed anew.
+   */
+  public void gossipAgain(ByteString hash) {
+    if (submittedHere.contains(hash) && isPending(hash)) {
+      ungossiped.addLast(hash);
+    }
   }
 
   public boolean isPending(ByteString hash) {

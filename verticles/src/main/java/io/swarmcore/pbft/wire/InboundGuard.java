@@ -10,15 +10,17 @@ import java.util.function.Predicate;
 /**
  * What a node lets through to signature checks, before they cost anything: any cluster member can
  * publish on a validator's inbox, so a flood must not buy unbounded verification work. An envelope
- * seen within the replay window is dropped (a replay; the replica would ignore it anyway), and each
- * claimed signer has a token bucket (signers that are not current validators share one, so that
- * made-up names cannot multiply the budget). Pure: the caller passes the time.
+ * verified within the replay window is dropped when it comes again (a replay; the replica would
+ * ignore it anyway), and each claimed signer has a token bucket (signers that are not current
+ * validators share one, so that made-up names cannot multiply the budget). Only verified envelopes
+ * are remembered ({@link #verified}): a forged copy under a real signature cannot shut out the real
+ * message. Pure: the caller passes the time.
  */
 public final class InboundGuard {
   /** What to do with an envelope. */
   public enum Verdict {
     ADMIT,
-    /** The same envelope (by its signature) came within the replay window. */
+    /** The same envelope (by its signature) was verified within the replay window. */
     REPLAYED,
     /** Its claimed signer's bucket is empty. */
     RATE_LIMITED
@@ -66,11 +68,17 @@ public final class InboundGuard {
     if (!bucket.tryAcquire(1, nowNanos)) {
       return Verdict.RATE_LIMITED;
     }
+    return Verdict.ADMIT;
+  }
+
+  /**
+   * The envelope with this signature passed its signature check: a copy is a replay for a while.
+   */
+  public void verified(ByteString signature, long nowNanos) {
     recent.remove(signature); // re-inserted last: the map stays in arrival order
     recent.put(signature, nowNanos);
     if (recent.size() > rememberedEnvelopes) {
       recent.remove(recent.keySet().iterator().next());
     }
-    return Verdict.ADMIT;
   }
 }

@@ -64,6 +64,11 @@ public final class LedgerRoots {
     return transactions;
   }
 
+  /** A block above the final tip this node saw, by its hash. */
+  public Optional<NodeBlock> block(ByteString hash) {
+    return Optional.ofNullable(seen.get(hash));
+  }
+
   /** The block at the tip is final and stored. */
   public void finalized(NodeBlock block) {
     MerkleFrontier next = frontierAfter(block.hash()).orElseGet(() -> extend(finalFrontier, block));

@@ -41,8 +41,21 @@ class AcknowledgementsTest {
 
     assertThat(acks.expired(99)).isEmpty();
     assertThat(acks.expired(100)).containsExactly("first");
-    assertThat(acks.holderCount(TX)).isEqualTo(1);
+    assertThat(acks.holderCount(TX)).as("the retry still waits").isEqualTo(1);
     assertThat(acks.confirmed("c", List.of(TX), 2)).containsExactly("retry");
+  }
+
+  @Test
+  void whenTheLastWaiterExpiresTheHoldersAreForgottenAndARetryAsksAnew() {
+    Acknowledgements<String> acks = new Acknowledgements<>();
+    acks.await(TX, "client", 100);
+    acks.confirmed("b", List.of(TX), 2);
+    assertThat(acks.expired(100)).containsExactly("client");
+    assertThat(acks.holderCount(TX)).isZero();
+
+    acks.await(TX, "retry", 300);
+    assertThat(acks.confirmed("c", List.of(TX), 2)).isEmpty();
+    assertThat(acks.confirmed("b", List.of(TX), 2)).containsExactly("retry");
   }
 
   @Test

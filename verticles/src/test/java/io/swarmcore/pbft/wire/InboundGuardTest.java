@@ -22,6 +22,10 @@ class InboundGuardTest {
   void theSameEnvelopeWithinTheWindowIsAReplayAndAfterItNot() {
     InboundGuard guard = guard(100);
     assertThat(guard.admit("a", signature(1), 0)).isEqualTo(Verdict.ADMIT);
+    assertThat(guard.admit("a", signature(1), 0))
+        .as("not verified yet: a forged copy must not shut the real one out")
+        .isEqualTo(Verdict.ADMIT);
+    guard.verified(signature(1), 0);
     assertThat(guard.admit("a", signature(1), SECOND / 2)).isEqualTo(Verdict.REPLAYED);
     assertThat(guard.admit("a", signature(1), 2 * SECOND))
         .as("a resend after a timeout")
@@ -58,6 +62,7 @@ class InboundGuardTest {
 
   @Test
   void aRateLimitedEnvelopeIsNotRememberedAsSeen() {
+    // Nothing is remembered until verified; a refill lets it in.
     InboundGuard guard = guard(1);
     guard.admit("a", signature(1), 0);
     guard.admit("a", signature(2), 0);
