@@ -46,28 +46,38 @@ class CrashClusterTest {
     return cluster.nodes().stream().map(NodeHandle::nodeId).toList();
   }
 
+  /** Starts {@code n} validator JVMs and a first block of warm-up transactions (acknowledged). */
+  private LedgerProbe start(String name, int n, Set<String> acknowledged) {
+    cluster = ClusterHarness.startValidatorJvms(name, n, STARTUP);
+    probe = ClusterProbe.join(cluster, STARTUP);
+    LedgerProbe ledger = new LedgerProbe(probe);
+    acknowledged.addAll(ledger.submit("warm-up", 0, 10));
+    Deadline.await("a first block everywhere", DRAIN, () -> ledger.sameTip(nodeIds(), 1));
+    return ledger;
+  }
+
+  /** The leader as the node furthest in views sees it (one just restarted lags behind). */
+  private String leader(LedgerProbe ledger) {
+    return nodeIds().stream()
+        .map(ledger::consensus)
+        .max(java.util.Comparator.comparingLong(state -> state.getLong("view")))
+        .orElseThrow()
+        .getString("leader");
+  }
+
   private static long height(LedgerProbe ledger, String node) {
     return ledger.storage(node).getLong("size");
   }
 
   @Test
   void theLeaderKilledRoundAfterRoundUnderLoadLosesNothingAcknowledged() throws Exception {
-    cluster = ClusterHarness.startValidatorJvms("crash-leader", 4, STARTUP);
-    probe = ClusterProbe.join(cluster, STARTUP);
-    LedgerProbe ledger = new LedgerProbe(probe);
-    Set<String> acknowledged = new HashSet<>(ledger.submit("warm-up", 0, 10));
-    Deadline.await("a first block everywhere", DRAIN, () -> ledger.sameTip(nodeIds(), 1));
+    Set<String> acknowledged = new HashSet<>();
+    LedgerProbe ledger = start("crash-leader", 4, acknowledged);
     List<String> rounds = new ArrayList<>();
     int refused = 0;
 
     for (int round = 0; round < ROUNDS; round++) {
-      // The leader as the node furthest in views sees it (one just restarted lags behind).
-      String leader =
-          nodeIds().stream()
-              .map(ledger::consensus)
-              .max(java.util.Comparator.comparingLong(state -> state.getLong("view")))
-              .orElseThrow()
-              .getString("leader");
+      String leader = leader(ledger);
       String observer = nodeIds().stream().filter(id -> !id.equals(leader)).findFirst().get();
       long viewBefore = ledger.consensus(observer).getLong("view");
       try (SteadyLoad load = new SteadyLoad(probe, observer)) {
@@ -150,17 +160,9 @@ class CrashClusterTest {
    */
   @Test
   void fFollowersKilledAtOnceUnderLoadLoseNothingAndCatchUp() throws Exception {
-    cluster = ClusterHarness.startValidatorJvms("crash-followers", 7, STARTUP);
-    probe = ClusterProbe.join(cluster, STARTUP);
-    LedgerProbe ledger = new LedgerProbe(probe);
-    Set<String> acknowledged = new HashSet<>(ledger.submit("warm-up", 0, 10));
-    Deadline.await("a first block everywhere", DRAIN, () -> ledger.sameTip(nodeIds(), 1));
-    String leader =
-        nodeIds().stream()
-            .map(ledger::consensus)
-            .max(java.util.Comparator.comparingLong(state -> state.getLong("view")))
-            .orElseThrow()
-            .getString("leader");
+    Set<String> acknowledged = new HashSet<>();
+    LedgerProbe ledger = start("crash-followers", 7, acknowledged);
+    String leader = leader(ledger);
     List<String> followers = nodeIds().stream().filter(id -> !id.equals(leader)).toList();
     List<String> killed = followers.subList(0, 2);
     String observer = followers.get(2);
