@@ -56,6 +56,8 @@ public final class SteadyLoad implements AutoCloseable {
   private final AtomicInteger refused = new AtomicInteger();
   private final AtomicInteger missedAnnouncements = new AtomicInteger();
   private static final long SWEEP_NANOS = 2_000_000_000L;
+  // A sweep asks at most this many (each bounded by 3 s), so it stays short of the drain bound.
+  private static final int SWEEP_BATCH = 20;
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SteadyLoad.class);
   private long firstSubmit;
   private long lastFinal;
@@ -172,7 +174,7 @@ public final class SteadyLoad implements AutoCloseable {
           submittedAt.entrySet().stream()
               .filter(entry -> now - entry.getValue() >= SWEEP_NANOS)
               .map(Map.Entry::getKey)
-              .limit(200)
+              .limit(SWEEP_BATCH)
               .toList();
     }
     int found = 0;
@@ -182,8 +184,10 @@ public final class SteadyLoad implements AutoCloseable {
             vertx
                 .eventBus()
                 .request(
-                    "swarm.storage." + observer + ".receipt", new JsonObject().put("txHash", hash)),
-            Duration.ofSeconds(10));
+                    "swarm.storage." + observer + ".receipt",
+                    new JsonObject().put("txHash", hash),
+                    new DeliveryOptions().setSendTimeout(2_000)),
+            Duration.ofSeconds(3));
       } catch (RuntimeException | AssertionError notFinal) {
         continue;
       }
