@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Fuzz targets for bytes from clients and cluster members: every event-bus codec, the gRPC requests
  * as the gateway hands them to {@link SwarmApi} (nobody answers behind it here, so every path ends
- * in a refusal, which must be an {@link ApiException}), and snapshot manifests. See {@link
+ * in a refusal, which must be an {@link ApiException}), snapshot manifests and chunks. See {@link
  * io.swarmcore.pbft.ConsensusFuzzTest} for the Short and Long variants.
  */
 class GatewayFuzzTest {
@@ -33,6 +33,34 @@ class GatewayFuzzTest {
   private static final SwarmApi API =
       new SwarmApi(
           VERTX, "fuzz", () -> new SwarmApi.NodeFacts(0, List.of(), 4, true), JsonObject::new);
+
+  // A checked snapshot index of two chunks (64 zero bytes, then 10), as an offer's check leaves it,
+  // and a staging folder for the chunks.
+  private static final JsonObject CHUNK_INDEX =
+      new JsonObject()
+          .put("chunkBytes", 64)
+          .put(
+              "chunks",
+              new io.vertx.core.json.JsonArray()
+                  .add(chunkEntry(new byte[64]))
+                  .add(chunkEntry(new byte[10])));
+  private static final java.nio.file.Path CHUNK_FOLDER;
+
+  static {
+    try {
+      CHUNK_FOLDER = java.nio.file.Files.createTempDirectory("swarm-fuzz-chunks");
+      CHUNK_FOLDER.toFile().deleteOnExit();
+      CHUNK_FOLDER.resolve("data.mdb").toFile().deleteOnExit();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static JsonObject chunkEntry(byte[] chunk) {
+    return new JsonObject()
+        .put("bytes", chunk.length)
+        .put("sha256", java.util.HexFormat.of().formatHex(io.swarmcore.crypto.Sha256.hash(chunk)));
+  }
 
   @org.junit.jupiter.api.AfterAll
   static void closeVertx() {
@@ -85,6 +113,25 @@ class GatewayFuzzTest {
       return;
     }
     Findings.refusesOnlyWith(() -> SnapshotManifest.fromJson(manifest), StoreException.class);
+  }
+
+  /** A peer's snapshot chunk, at any index, against a checked index: written only if it matches. */
+  static void snapshotChunk(FuzzedDataProvider data) throws Exception {
+    int index = data.consumeInt(-1, 2);
+    byte[] chunk = data.consumeRemainingAsBytes();
+    Findings.refusesOnlyWith(
+        () -> io.swarmcore.storage.SnapshotChunks.write(CHUNK_FOLDER, CHUNK_INDEX, index, chunk),
+        StoreException.class);
+  }
+
+  @FuzzTest(maxDuration = "5s")
+  void snapshotChunkShort(FuzzedDataProvider data) throws Exception {
+    snapshotChunk(data);
+  }
+
+  @FuzzTest(maxExecutions = 1_000_000, maxDuration = "60m")
+  void snapshotChunkLong(FuzzedDataProvider data) throws Exception {
+    snapshotChunk(data);
   }
 
   @FuzzTest(maxDuration = "5s")
