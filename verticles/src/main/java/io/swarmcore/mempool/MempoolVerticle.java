@@ -68,9 +68,9 @@ public final class MempoolVerticle extends VerticleBase {
   private int forwarded;
   // Per claimed sender (validators by id; anyone else shares one): gossip and confirmations
   // beyond this are dropped before their signature is checked.
-  private final Map<String, io.swarmcore.resilience.core.TokenBucket> senderBudgets =
-      new HashMap<>();
   private static final long SENDER_MESSAGES_PER_SECOND = 500;
+  private final io.swarmcore.resilience.core.SenderBudgets senderBudgets =
+      new io.swarmcore.resilience.core.SenderBudgets(SENDER_MESSAGES_PER_SECOND);
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private Mempool pool;
   private long gossipTimer = -1;
@@ -352,13 +352,7 @@ public final class MempoolVerticle extends VerticleBase {
 
   /** Takes one message from the sender's budget ({@code null}: no validator; they share one). */
   private boolean withinBudget(String sender) {
-    io.swarmcore.resilience.core.TokenBucket bucket =
-        senderBudgets.computeIfAbsent(
-            sender == null ? "" : sender,
-            key ->
-                new io.swarmcore.resilience.core.TokenBucket(
-                    2 * SENDER_MESSAGES_PER_SECOND, SENDER_MESSAGES_PER_SECOND));
-    return bucket.tryAcquire(1, System.nanoTime());
+    return senderBudgets.take(sender, sender != null, System.nanoTime());
   }
 
   private void gossip() {

@@ -1,10 +1,8 @@
 package io.swarmcore.pbft.wire;
 
 import com.google.protobuf.ByteString;
-import io.swarmcore.resilience.core.TokenBucket;
-import java.util.HashMap;
+import io.swarmcore.resilience.core.SenderBudgets;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -26,13 +24,10 @@ public final class InboundGuard {
     RATE_LIMITED
   }
 
-  private static final String UNKNOWN = "\0unknown";
-
   private final Predicate<String> isValidator;
-  private final long perSignerPerSecond;
   private final long replayWindowNanos;
   private final int rememberedEnvelopes;
-  private final Map<String, TokenBucket> buckets = new HashMap<>();
+  private final SenderBudgets budgets;
   private final LinkedHashMap<ByteString, Long> recent = new LinkedHashMap<>();
 
   /**
@@ -51,7 +46,7 @@ public final class InboundGuard {
       throw new IllegalArgumentException("rate ≥ 1, window ≥ 0 and room ≥ 1 expected");
     }
     this.isValidator = isValidator;
-    this.perSignerPerSecond = perSignerPerSecond;
+    this.budgets = new SenderBudgets(perSignerPerSecond);
     this.replayWindowNanos = replayWindowNanos;
     this.rememberedEnvelopes = rememberedEnvelopes;
   }
@@ -61,11 +56,7 @@ public final class InboundGuard {
     if (seen != null && nowNanos - seen < replayWindowNanos) {
       return Verdict.REPLAYED;
     }
-    String key = isValidator.test(signer) ? signer : UNKNOWN;
-    TokenBucket bucket =
-        buckets.computeIfAbsent(
-            key, k -> new TokenBucket(2 * perSignerPerSecond, perSignerPerSecond));
-    if (!bucket.tryAcquire(1, nowNanos)) {
+    if (!budgets.take(signer, isValidator.test(signer), nowNanos)) {
       return Verdict.RATE_LIMITED;
     }
     return Verdict.ADMIT;
