@@ -204,7 +204,7 @@ class HostileMemberClusterTest {
           publish(inbox, heard.get(random.nextInt(heard.size())));
           replays.incrementAndGet();
         }
-        // Its own transactions by gossip (unsigned, then under another's name), and a forged
+        // Its own transactions by gossip (unauthenticated, then under another's name), and a forged
         // confirmation of whatever.
         TransactionBatch batch =
             TransactionBatch.newBuilder().addTransactions(ownTransaction()).build();
@@ -217,15 +217,14 @@ class HostileMemberClusterTest {
                 new DeliveryOptions()
                     .addHeader("swarm-origin", validators.get(0))
                     .addHeader(
-                        "swarm-signature",
-                        java.util.Base64.getEncoder().encodeToString(bytes(64))));
+                        "swarm-mac", java.util.Base64.getEncoder().encodeToString(bytes(32))));
         sent.incrementAndGet();
         publish(
             MempoolVerticle.address(id, "held"),
             new JsonObject()
                 .put("from", validators.get(random.nextInt(validators.size())))
                 .put("hashes", new JsonArray().add(HexFormat.of().formatHex(bytes(32))))
-                .put("signature", java.util.Base64.getEncoder().encodeToString(bytes(64))));
+                .put("mac", java.util.Base64.getEncoder().encodeToString(bytes(32))));
       }
     }
 

@@ -1,8 +1,8 @@
 package io.swarmcore.mempool;
 
 import com.google.protobuf.ByteString;
+import io.swarmcore.crypto.LinkKeys;
 import io.swarmcore.crypto.PublicKey;
-import io.swarmcore.crypto.SigningKey;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
@@ -15,9 +15,10 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * A validator's signed word that it holds transactions another validator gossiped to it: {@code
- * {"from", "hashes": [hex], "signature": base64}}, Ed25519 with the voting key over a domain, both
- * node ids and the hashes. Signed because any cluster member can publish on the address.
+ * A validator's word that it holds transactions another validator gossiped to it: {@code {"from",
+ * "hashes": [hex], "mac": base64}}, an HMAC under the link key the two validators share ({@link
+ * LinkKeys}) over a domain, both node ids and the hashes. Authenticated because any cluster member
+ * can publish on the address; a MAC because only the origin must be convinced.
  */
 public record HeldConfirmation(String from, List<ByteString> hashes) {
   private static final byte[] DOMAIN =
@@ -25,33 +26,40 @@ public record HeldConfirmation(String from, List<ByteString> hashes) {
   private static final HexFormat HEX = HexFormat.of();
   private static final int HASH_BYTES = 32;
 
-  /** The confirmation {@code from} sends to {@code origin}, signed with {@code key}. */
-  public static JsonObject signed(
-      String from, String origin, List<ByteString> hashes, SigningKey key) {
+  /**
+   * The confirmation {@code from} sends to {@code origin}, whose voting key is {@code originKey}.
+   */
+  public static JsonObject sealed(
+      String from, String origin, List<ByteString> hashes, LinkKeys links, PublicKey originKey) {
     JsonArray hex = new JsonArray(new ArrayList<>(hashes.size()));
     hashes.forEach(hash -> hex.add(HEX.formatHex(hash.toByteArray())));
     return new JsonObject()
         .put("from", from)
         .put("hashes", hex)
         .put(
-            "signature",
-            Base64.getEncoder().encodeToString(key.sign(signedBytes(from, origin, hashes))));
+            "mac",
+            Base64.getEncoder()
+                .encodeToString(links.mac(originKey, authenticated(from, origin, hashes))));
   }
 
   /**
    * The confirmation in {@code body}, sent to {@code self}, if well formed (at most {@code
-   * maxHashes}, the gossip batch bound) and signed by the voting key {@code keyOf} gives for its
-   * sender.
+   * maxHashes}, the gossip batch bound) and authenticated by its sender, whose voting key {@code
+   * keyOf} gives, under the link key it shares with {@code links}' owner.
    *
    * @throws IllegalArgumentException naming what is wrong
    */
   public static HeldConfirmation verified(
-      Object body, String self, int maxHashes, Function<String, Optional<PublicKey>> keyOf) {
+      Object body,
+      String self,
+      int maxHashes,
+      LinkKeys links,
+      Function<String, Optional<PublicKey>> keyOf) {
     if (!(body instanceof JsonObject json)
         || !(json.getValue("from") instanceof String from)
         || !(json.getValue("hashes") instanceof JsonArray hexes)
-        || !(json.getValue("signature") instanceof String signature)) {
-      throw new IllegalArgumentException("expected {\"from\", \"hashes\", \"signature\"}");
+        || !(json.getValue("mac") instanceof String mac)) {
+      throw new IllegalArgumentException("expected {\"from\", \"hashes\", \"mac\"}");
     }
     if (hexes.size() > maxHashes) {
       throw new IllegalArgumentException(hexes.size() + " hashes, above " + maxHashes);
@@ -67,31 +75,24 @@ public record HeldConfirmation(String from, List<ByteString> hashes) {
       }
       hashes.add(ByteString.copyFrom(HEX.parseHex(text)));
     }
-    byte[] signatureBytes;
+    byte[] tag;
     try {
-      signatureBytes = Base64.getDecoder().decode(signature);
+      tag = Base64.getDecoder().decode(mac);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("signature is not base64");
+      throw new IllegalArgumentException("mac is not base64");
     }
-    if (!key.verify(signedBytes(from, self, hashes), signatureBytes)) {
-      throw new IllegalArgumentException("bad signature for " + from);
+    if (!links.verify(key, authenticated(from, self, hashes), tag)) {
+      throw new IllegalArgumentException("bad mac for " + from);
     }
     return new HeldConfirmation(from, List.copyOf(hashes));
   }
 
-  private static byte[] signedBytes(String from, String origin, List<ByteString> hashes) {
+  private static byte[] authenticated(String from, String origin, List<ByteString> hashes) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(64 + hashes.size() * HASH_BYTES);
     out.writeBytes(DOMAIN);
-    writeId(out, from);
-    writeId(out, origin);
+    GossipMac.writeId(out, from);
+    GossipMac.writeId(out, origin);
     hashes.forEach(hash -> out.writeBytes(hash.toByteArray()));
     return out.toByteArray();
-  }
-
-  /** Length-prefixed, so that no two id pairs sign the same bytes. */
-  private static void writeId(ByteArrayOutputStream out, String id) {
-    byte[] bytes = id.getBytes(StandardCharsets.UTF_8);
-    out.write(bytes.length);
-    out.writeBytes(bytes);
   }
 }

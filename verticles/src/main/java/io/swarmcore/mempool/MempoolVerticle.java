@@ -3,6 +3,7 @@ package io.swarmcore.mempool;
 import com.google.protobuf.ByteString;
 import io.swarmcore.codecs.proto.Transaction;
 import io.swarmcore.codecs.proto.TransactionBatch;
+import io.swarmcore.crypto.LinkKeys;
 import io.swarmcore.crypto.PublicKey;
 import io.swarmcore.crypto.SigningKey;
 import io.swarmcore.mempool.core.Acknowledgements;
@@ -53,15 +54,15 @@ public final class MempoolVerticle extends VerticleBase {
   /** The header naming the node whose gossip this is: where the confirmation goes. */
   static final String ORIGIN_HEADER = "swarm-origin";
 
-  /** The header with the origin's signature over the batch ({@link GossipSignature}). */
-  static final String SIGNATURE_HEADER = "swarm-signature";
+  /** The header with the origin's MAC over the batch for its receiver ({@link GossipMac}). */
+  static final String MAC_HEADER = "swarm-mac";
 
   private static final Logger LOG = LoggerFactory.getLogger(MempoolVerticle.class);
   private static final HexFormat HEX = HexFormat.of();
 
   private final NodeConfig config;
   private final java.util.function.Supplier<Map<String, PublicKey>> validators;
-  private final SigningKey key;
+  private final LinkKeys links;
   private final Acknowledgements<Waiting> acknowledgements = new Acknowledgements<>();
   private long refusedConfirmations;
   private long refusedGossip;
@@ -92,7 +93,8 @@ public final class MempoolVerticle extends VerticleBase {
    * @param validators every current validator's node id (this node's may be among them) with its
    *     voting key: where gossip goes and whose confirmations count, read at each use (the set
    *     changes at epoch boundaries)
-   * @param key this node's voting key, which signs its confirmations
+   * @param key this node's voting key, from which the link keys that authenticate gossip and
+   *     confirmations between validators derive
    */
   public MempoolVerticle(
       NodeConfig config,
@@ -100,7 +102,7 @@ public final class MempoolVerticle extends VerticleBase {
       SigningKey key) {
     this.config = config;
     this.validators = validators;
-    this.key = key;
+    this.links = LinkKeys.of(key);
   }
 
   /** {@code swarm.mempool.<nodeId>.<verb>}. */
@@ -296,8 +298,13 @@ public final class MempoolVerticle extends VerticleBase {
         || !(message.body() instanceof TransactionBatch batch)
         || batch.getTransactionsCount() > config.mempool().gossipBatch()
         || originKey == null
-        || !GossipSignature.verify(
-            origin, batch.toByteArray(), message.headers().get(SIGNATURE_HEADER), originKey)) {
+        || !GossipMac.verify(
+            origin,
+            config.nodeId(),
+            batch.toByteArray(),
+            message.headers().get(MAC_HEADER),
+            links,
+            originKey)) {
       refusedGossip++;
       LOG.debug("gossip refused: not a TransactionBatch signed by another validator");
       return;
@@ -316,7 +323,8 @@ public final class MempoolVerticle extends VerticleBase {
     vertx
         .eventBus()
         .publish(
-            address(origin, "held"), HeldConfirmation.signed(config.nodeId(), origin, held, key));
+            address(origin, "held"),
+            HeldConfirmation.sealed(config.nodeId(), origin, held, links, originKey));
   }
 
   /** Another validator holds transactions: the submissions now replicated enough are answered. */
@@ -336,6 +344,7 @@ public final class MempoolVerticle extends VerticleBase {
               message.body(),
               config.nodeId(),
               config.mempool().gossipBatch(),
+              links,
               id ->
                   id.equals(config.nodeId())
                       ? Optional.empty()
@@ -403,16 +412,18 @@ public final class MempoolVerticle extends VerticleBase {
       return;
     }
     TransactionBatch message = TransactionBatch.newBuilder().addAllTransactions(batch).build();
-    DeliveryOptions origin =
-        new DeliveryOptions()
-            .addHeader(ORIGIN_HEADER, config.nodeId())
-            .addHeader(
-                SIGNATURE_HEADER,
-                GossipSignature.sign(config.nodeId(), message.toByteArray(), key));
-    for (String validator : validators.get().keySet()) {
-      if (!validator.equals(config.nodeId())) {
+    byte[] bytes = message.toByteArray();
+    for (Map.Entry<String, PublicKey> validator : validators.get().entrySet()) {
+      String id = validator.getKey();
+      if (!id.equals(config.nodeId())) {
+        DeliveryOptions authenticated =
+            new DeliveryOptions()
+                .addHeader(ORIGIN_HEADER, config.nodeId())
+                .addHeader(
+                    MAC_HEADER,
+                    GossipMac.seal(config.nodeId(), id, bytes, links, validator.getValue()));
         // publish: a hostile cluster member listening on the address cannot swallow it.
-        vertx.eventBus().publish(address(validator, "gossip"), message, origin);
+        vertx.eventBus().publish(address(id, "gossip"), message, authenticated);
       }
     }
     gossipedTransactions += batch.size();

@@ -192,8 +192,13 @@ public final class PeerVerticle extends VerticleBase {
         MessageType.MESSAGE_TYPE_HELLO, hello.toByteArray(), config.nodeId(), key);
   }
 
-  private static io.swarmcore.crypto.PublicKey keyOf(Hello hello) {
-    return io.swarmcore.crypto.PublicKey.of(hello.getPublicKey().toByteArray());
+  /** The hello's key; the one already on record when it is the same (decoding checks the point). */
+  private io.swarmcore.crypto.PublicKey keyOf(Hello hello) {
+    byte[] bytes = hello.getPublicKey().toByteArray();
+    return directory
+        .keyOf(hello.getNodeId())
+        .filter(known -> java.util.Arrays.equals(known.bytes(), bytes))
+        .orElseGet(() -> io.swarmcore.crypto.PublicKey.of(bytes));
   }
 
   private byte[] randomNonce() {

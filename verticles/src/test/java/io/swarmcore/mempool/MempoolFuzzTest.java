@@ -20,6 +20,13 @@ import java.util.Optional;
 class MempoolFuzzTest {
   private static final SigningKey HOLDER = SigningKey.fromSeed(new byte[SigningKey.SEED_LENGTH]);
   private static final Map<String, PublicKey> VALIDATORS = Map.of("b", HOLDER.publicKey());
+  private static final io.swarmcore.crypto.LinkKeys LINKS_OF_A =
+      io.swarmcore.crypto.LinkKeys.of(
+          SigningKey.fromSeed(
+              new byte[] {
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+                17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32
+              }));
 
   /** Submissions: the pool classifies any bytes; JSON is converted or refused as malformed. */
   static void transaction(FuzzedDataProvider data) throws Exception {
@@ -57,7 +64,7 @@ class MempoolFuzzTest {
     Findings.refusesOnlyWith(
         () ->
             HeldConfirmation.verified(
-                message, "a", 2_000, id -> Optional.ofNullable(VALIDATORS.get(id))),
+                message, "a", 2_000, LINKS_OF_A, id -> Optional.ofNullable(VALIDATORS.get(id))),
         IllegalArgumentException.class);
   }
 

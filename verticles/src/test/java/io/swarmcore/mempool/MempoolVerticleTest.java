@@ -263,6 +263,7 @@ class MempoolVerticleTest {
   void aForgedConfirmationCountsForNothing(Vertx vertx, VertxTestContext test) {
     Map<String, SigningKey> three = keys("v", "w", "x");
     SigningKey impostor = SigningKey.generate(new SecureRandom());
+    io.swarmcore.crypto.PublicKey votingKeyOfV = three.get("v").publicKey();
     Future<JsonObject> submitted =
         vertx
             .deployVerticle(mempool(acking("v", 1, 1_000), three))
@@ -283,7 +284,12 @@ class MempoolVerticleTest {
                   .eventBus()
                   .publish(
                       MempoolVerticle.address("v", "held"),
-                      HeldConfirmation.signed("w", "v", hashes, impostor));
+                      HeldConfirmation.sealed(
+                          "w",
+                          "v",
+                          hashes,
+                          io.swarmcore.crypto.LinkKeys.of(impostor),
+                          votingKeyOfV));
             });
     failureCode(submitted)
         .compose(
@@ -340,7 +346,7 @@ class MempoolVerticleTest {
             batch,
             new io.vertx.core.eventbus.DeliveryOptions()
                 .addHeader(MempoolVerticle.ORIGIN_HEADER, "b")
-                .addHeader(MempoolVerticle.SIGNATURE_HEADER, "AAAA"));
+                .addHeader(MempoolVerticle.MAC_HEADER, "AAAA"));
     Promise<JsonObject> refusedTwice = Promise.promise();
     vertx.setPeriodic(
         10,
