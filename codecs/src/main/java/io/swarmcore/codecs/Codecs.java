@@ -7,6 +7,7 @@ import io.swarmcore.codecs.proto.BlockRange;
 import io.swarmcore.codecs.proto.Certificate;
 import io.swarmcore.codecs.proto.FinalizedBlock;
 import io.swarmcore.codecs.proto.Receipt;
+import io.swarmcore.codecs.proto.Receipts;
 import io.swarmcore.codecs.proto.SignedEnvelope;
 import io.swarmcore.codecs.proto.Transaction;
 import io.swarmcore.codecs.proto.TransactionBatch;
@@ -32,6 +33,7 @@ public final class Codecs {
           codec(FinalizedBlock.class, FinalizedBlock.parser(), FinalizedBlock.getDescriptor()),
           codec(Certificate.class, Certificate.parser(), Certificate.getDescriptor()),
           codec(Receipt.class, Receipt.parser(), Receipt.getDescriptor()),
+          codec(Receipts.class, Receipts.parser(), Receipts.getDescriptor()),
           codec(BlockRange.class, BlockRange.parser(), BlockRange.getDescriptor()));
 
   private Codecs() {}

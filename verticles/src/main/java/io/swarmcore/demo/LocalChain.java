@@ -35,7 +35,8 @@ import java.util.stream.Stream;
  */
 public final class LocalChain implements AutoCloseable {
   /** One running validator. */
-  public record Member(String nodeId, int grpcPort, Vertx vertx, Swarm.EmbeddedNode node) {}
+  public record Member(
+      String nodeId, int grpcPort, int httpPort, Vertx vertx, Swarm.EmbeddedNode node) {}
 
   private final Path dir;
   private final List<Member> members = new ArrayList<>();
@@ -137,7 +138,14 @@ public final class LocalChain implements AutoCloseable {
         .compose(
             vertx ->
                 Swarm.embed(vertx, config)
-                    .map(node -> new Member(parsed.nodeId(), parsed.grpc().port(), vertx, node)));
+                    .map(
+                        node ->
+                            new Member(
+                                parsed.nodeId(),
+                                parsed.grpc().port(),
+                                parsed.http().port(),
+                                vertx,
+                                node)));
   }
 
   static <T> T await(Future<T> future, Duration timeout) {
@@ -164,7 +172,8 @@ public final class LocalChain implements AutoCloseable {
       new java.util.concurrent.atomic.AtomicInteger(
           FIRST_PORT + new SecureRandom().nextInt(LAST_PORT - FIRST_PORT));
 
-  private static int freePort() {
+  /** A port on 127.0.0.1 that was free a moment ago, below the ephemeral range. */
+  public static int freePort() {
     for (int tries = 0; tries < LAST_PORT - FIRST_PORT; tries++) {
       int port = NEXT_PORT.getAndUpdate(p -> p + 1 >= LAST_PORT ? FIRST_PORT : p + 1);
       try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {

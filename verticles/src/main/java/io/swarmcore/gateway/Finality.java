@@ -9,7 +9,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -18,9 +17,12 @@ import java.util.Map;
 
 /**
  * Waits for transactions to be final at this node: each block the node stores is announced on
- * {@link PbftVerticle#FINALIZED} (heard here through a local consumer, so only this node's), and
- * the waiting hashes are then looked up in the ledger at once; one found completes with its
- * receipt. Runs on the gateway verticle's context.
+ * {@link PbftVerticle#FINALIZED} (heard here through a local consumer, so only this node's; the
+ * announcement carries no transactions), the block is read from storage, the hashes of its
+ * transactions are matched against the waiting ones, and the receipts of those found are asked of
+ * storage in one request (one block read and one transaction tree per block). A transaction that
+ * may have become final before its waiter was registered is looked up in the ledger once. Runs on
+ * the gateway verticle's context.
  */
 final class Finality {
   private static final HexFormat HEX = HexFormat.of();
@@ -31,8 +33,8 @@ final class Finality {
   private final int maxWaiting;
   private int waiters;
   private final MessageConsumer<Object> announcements;
+  private final java.util.Set<ByteString> fresh = new java.util.LinkedHashSet<>();
   private boolean looking;
-  private boolean lookAgain;
 
   private record Waiter(Promise<Receipt> receipt, long timer) {}
 
@@ -63,8 +65,15 @@ final class Finality {
                 PbftVerticle.FINALIZED,
                 announced -> {
                   if (nodeId.equals(announced.headers().get("node"))) {
-                    remember(announced);
-                    lookUp();
+                    Long height = remember(announced);
+                    if (height != null && !waiting.isEmpty()) {
+                      vertx
+                          .eventBus()
+                          .request(
+                              StorageVerticle.address(nodeId, "block"),
+                              new io.vertx.core.json.JsonObject().put("height", height))
+                          .onSuccess(block -> matchBlock(block.body()));
+                    }
                   }
                 });
   }
@@ -100,6 +109,7 @@ final class Finality {
             });
     waiting.computeIfAbsent(txHash, h -> new ArrayList<>()).add(new Waiter(receipt, timer));
     waiters++;
+    fresh.add(txHash);
     lookUp(); // it may be final already
     return receipt.future();
   }
@@ -137,7 +147,8 @@ final class Finality {
     }
   }
 
-  private void remember(io.vertx.core.eventbus.Message<Object> announced) {
+  /** Notes when the announced block became final; its height, or null if it is no block. */
+  private Long remember(io.vertx.core.eventbus.Message<Object> announced) {
     if (announced.body() instanceof io.swarmcore.codecs.proto.FinalizedBlock block) {
       String finalizedAt = announced.headers().get(PbftVerticle.FINALIZED_AT_HEADER);
       long height;
@@ -146,13 +157,15 @@ final class Finality {
             io.swarmcore.codecs.proto.BlockHeader.parseFrom(block.getBlock().getHeader())
                 .getHeight();
       } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-        return; // this node's own stored block: cannot happen, and would only cost a trace
+        return null; // this node's own stored block: cannot happen, and would only cost a trace
       }
       recentBlocks.put(
           height,
           new BlockTimes(
               finalizedAt == null ? -1 : Long.parseLong(finalizedAt), System.currentTimeMillis()));
+      return height;
     }
+    return null;
   }
 
   /** When the block at {@code height} became final and was stored here, if it was lately. */
@@ -160,18 +173,34 @@ final class Finality {
     return java.util.Optional.ofNullable(recentBlocks.get(height));
   }
 
-  /** Asks the ledger which waiting transactions are final; one lookup at a time. */
-  private void lookUp() {
-    if (waiting.isEmpty()) {
+  /** The waiting transactions in a block just stored here get their receipts. */
+  private void matchBlock(Object body) {
+    if (!(body instanceof io.swarmcore.codecs.proto.FinalizedBlock block) || waiting.isEmpty()) {
       return;
     }
-    if (looking) {
-      lookAgain = true;
+    List<ByteString> found = new ArrayList<>();
+    for (ByteString transaction : block.getBlock().getTransactionsList()) {
+      ByteString hash =
+          ByteString.copyFrom(io.swarmcore.codecs.LedgerHashes.transaction(transaction));
+      if (waiting.containsKey(hash)) {
+        found.add(hash);
+      }
+    }
+    deliver(found);
+  }
+
+  /**
+   * Asks the ledger whether newly waiting transactions are final already (they may have become
+   * final before their waiter was registered); one lookup at a time, the rest in the next.
+   */
+  private void lookUp() {
+    if (looking || fresh.isEmpty()) {
       return;
     }
     looking = true;
-    JsonArray hashes = new JsonArray();
-    waiting.keySet().forEach(hash -> hashes.add(HEX.formatHex(hash.toByteArray())));
+    JsonArray hashes = new JsonArray(new ArrayList<>(fresh.size()));
+    fresh.forEach(hash -> hashes.add(HEX.formatHex(hash.toByteArray())));
+    fresh.clear();
     vertx
         .eventBus()
         .<JsonArray>request(StorageVerticle.address(nodeId, "final-transactions"), hashes)
@@ -179,31 +208,40 @@ final class Finality {
             known -> {
               looking = false;
               if (known.succeeded()) {
-                known.result().body().forEach(hex -> deliver((String) hex));
+                List<ByteString> found = new ArrayList<>();
+                known
+                    .result()
+                    .body()
+                    .forEach(hex -> found.add(ByteString.copyFrom(HEX.parseHex((String) hex))));
+                deliver(found);
               }
-              if (lookAgain) {
-                lookAgain = false;
-                lookUp();
-              }
+              lookUp();
             });
   }
 
-  private void deliver(String hex) {
-    ByteString txHash = ByteString.copyFrom(HEX.parseHex(hex));
+  /** Asks storage for the receipts of final transactions, in one request, and hands them out. */
+  private void deliver(List<ByteString> finalHashes) {
+    if (finalHashes.isEmpty()) {
+      return;
+    }
+    JsonArray hashes = new JsonArray(new ArrayList<>(finalHashes.size()));
+    finalHashes.forEach(hash -> hashes.add(HEX.formatHex(hash.toByteArray())));
     vertx
         .eventBus()
-        .<Receipt>request(
-            StorageVerticle.address(nodeId, "receipt"), new JsonObject().put("txHash", hex))
+        .<io.swarmcore.codecs.proto.Receipts>request(
+            StorageVerticle.address(nodeId, "receipts"), hashes)
         .onSuccess(
             reply -> {
-              List<Waiter> done = waiting.remove(txHash);
-              if (done != null) {
-                waiters -= done.size();
-                done.forEach(
-                    w -> {
-                      vertx.cancelTimer(w.timer());
-                      w.receipt().tryComplete(reply.body());
-                    });
+              for (Receipt receipt : reply.body().getReceiptsList()) {
+                List<Waiter> done = waiting.remove(receipt.getTxHash());
+                if (done != null) {
+                  waiters -= done.size();
+                  done.forEach(
+                      w -> {
+                        vertx.cancelTimer(w.timer());
+                        w.receipt().tryComplete(receipt);
+                      });
+                }
               }
             });
   }

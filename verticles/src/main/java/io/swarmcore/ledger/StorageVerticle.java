@@ -7,6 +7,7 @@ import io.swarmcore.codecs.proto.BlockRange;
 import io.swarmcore.codecs.proto.FinalizedBlock;
 import io.swarmcore.codecs.proto.InclusionProof;
 import io.swarmcore.codecs.proto.Receipt;
+import io.swarmcore.codecs.proto.Receipts;
 import io.swarmcore.merkle.MerkleTree;
 import io.swarmcore.node.NodeConfig;
 import io.swarmcore.node.NodeConfigLoader;
@@ -164,6 +165,7 @@ public final class StorageVerticle extends VerticleBase {
         message -> knownTransactions(message, readers));
     bus.localConsumer(address(config.nodeId(), "save-consensus-state"), this::saveConsensusState);
     bus.consumer(address(config.nodeId(), "receipt"), this::receipt);
+    bus.localConsumer(address(config.nodeId(), "receipts"), this::receipts);
     bus.consumer(address(config.nodeId(), "proof"), this::proof);
     bus.consumer(address(config.nodeId(), "consistency"), this::consistency);
     bus.consumer(
@@ -412,45 +414,91 @@ public final class StorageVerticle extends VerticleBase {
   }
 
   /**
+   * The receipts of the final ones among a JSON array of hex transaction hashes (the client API's
+   * batch after a block): each block is read and its transaction tree built once, however many of
+   * its transactions are asked for.
+   */
+  private void receipts(Message<Object> message) {
+    reply(
+        message,
+        readers,
+        () -> {
+          if (!(message.body() instanceof JsonArray hashes)) {
+            throw StorageRequests.failure(
+                StorageFailure.BAD_REQUEST, "a JSON array of hex transaction hashes is expected");
+          }
+          java.util.Map<Long, List<Located>> byHeight = new java.util.TreeMap<>();
+          for (Object hash : hashes) {
+            byte[] txHash;
+            try {
+              txHash = HEX.parseHex(String.valueOf(hash));
+            } catch (IllegalArgumentException e) {
+              throw StorageRequests.failure(StorageFailure.BAD_REQUEST, "not hex: " + hash);
+            }
+            store
+                .transaction(txHash)
+                .ifPresent(
+                    location ->
+                        byHeight
+                            .computeIfAbsent(location.height(), h -> new java.util.ArrayList<>())
+                            .add(new Located(txHash, location)));
+          }
+          Receipts.Builder receipts = Receipts.newBuilder();
+          byHeight.values().forEach(block -> receipts.addAllReceipts(receiptsOf(block)));
+          return receipts.build();
+        });
+  }
+
+  private record Located(byte[] txHash, TxLocation location) {}
+
+  private Receipt receiptOf(byte[] txHash, TxLocation location) {
+    return receiptsOf(List.of(new Located(txHash, location))).get(0);
+  }
+
+  /**
    * Everything a client needs to check its transaction's finality against the validator set: the
    * block's certificate, the transaction's place under the tx root, and, once a block of the same
    * epoch follows it, the block's place in the ledger tree whose root that later block's header
    * commits to (the anchor: the tip, or the epoch's last block; its certificate proves that root).
    */
-  private Receipt receiptOf(byte[] txHash, TxLocation location) {
-    FinalizedBlock block = store.block(location.height()).orElseThrow();
+  private List<Receipt> receiptsOf(List<Located> sameBlock) {
+    long height = sameBlock.get(0).location().height();
+    FinalizedBlock block = store.block(height).orElseThrow();
     List<byte[]> txHashes =
         block.getBlock().getTransactionsList().stream().map(LedgerHashes::transaction).toList();
     MerkleTree txTree = MerkleTree.of(txHashes);
-    Receipt.Builder receipt =
-        Receipt.newBuilder()
-            .setTxHash(ByteString.copyFrom(txHash))
-            .setHeight(location.height())
-            .setPosition(location.position())
-            .setBlockHeader(block.getBlock().getHeader())
-            .setCertificate(block.getCertificate())
-            .setTxInclusion(
-                inclusion(
-                    location.position(),
-                    txTree.size(),
-                    txTree.inclusionProof(location.position(), txTree.size())));
     // The anchor is certified by the same validators as the block: one of the block's own epoch
     // (a receipt is checked against one validator set; the set may change at an epoch's end).
-    long epochEnd = guard == null ? Long.MAX_VALUE : guard.epochEnd(location.height());
+    long epochEnd = guard == null ? Long.MAX_VALUE : guard.epochEnd(height);
     long anchorHeight = Math.min(store.tip().size() - 1, epochEnd);
-    if (anchorHeight > location.height()) {
+    Receipt.Builder common =
+        Receipt.newBuilder()
+            .setHeight(height)
+            .setBlockHeader(block.getBlock().getHeader())
+            .setCertificate(block.getCertificate());
+    if (anchorHeight > height) {
       FinalizedBlock anchor = store.block(anchorHeight).orElseThrow();
-      receipt
+      common
           .setAnchor(anchor.toBuilder().setBlock(anchor.getBlock().toBuilder().clearTransactions()))
           .setBlockInclusion(
-              inclusion(
-                  location.height(),
-                  anchorHeight,
-                  store.inclusionProof(location.height(), anchorHeight)))
+              inclusion(height, anchorHeight, store.inclusionProof(height, anchorHeight)))
           .setLedgerTreeSize(anchorHeight)
           .setLedgerRoot(ByteString.copyFrom(store.rootAt(anchorHeight)));
     }
-    return receipt.build();
+    List<Receipt> receipts = new java.util.ArrayList<>(sameBlock.size());
+    for (Located located : sameBlock) {
+      int position = located.location().position();
+      receipts.add(
+          common
+              .clone()
+              .setTxHash(ByteString.copyFrom(located.txHash()))
+              .setPosition(position)
+              .setTxInclusion(
+                  inclusion(
+                      position, txTree.size(), txTree.inclusionProof(position, txTree.size())))
+              .build());
+    }
+    return receipts;
   }
 
   private void proof(Message<Object> message) {

@@ -5,8 +5,6 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -25,8 +23,6 @@ import picocli.CommandLine.Spec;
             + " line, then verifies a receipt offline and checks that every validator holds the"
             + " same chain.")
 final class DemoCommand implements Callable<Integer> {
-  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m)?");
-
   @Option(
       names = "--validators",
       defaultValue = "4",
@@ -78,7 +74,9 @@ final class DemoCommand implements Callable<Integer> {
           spec.commandLine(), "--byzantine needs at least 4 validators (n ≥ 3f + 1 with f = 1)");
     }
     PrintWriter out = spec.commandLine().getOut();
-    Duration length = parse(duration);
+    Duration length =
+        DurationOption.parse(
+            spec, "--duration", duration, Duration.ofMillis(1), Duration.ofHours(1));
     Demo.Summary summary;
     try (DemoLogging quiet = DemoLogging.quiet()) {
       summary = new Demo(new Demo.Options(validators, length, rate, misbehaving, json), out).run();
@@ -92,25 +90,5 @@ final class DemoCommand implements Callable<Integer> {
     }
     out.flush();
     return summary.passed() ? 0 : 1;
-  }
-
-  private Duration parse(String text) {
-    Matcher matcher = DURATION.matcher(text.trim());
-    if (!matcher.matches()) {
-      throw new ParameterException(
-          spec.commandLine(), "--duration must be like 30s, 2m or 1500ms, got " + text);
-    }
-    long amount = Long.parseLong(matcher.group(1));
-    String unit = matcher.group(2) == null ? "s" : matcher.group(2);
-    Duration parsed =
-        switch (unit) {
-          case "ms" -> Duration.ofMillis(amount);
-          case "m" -> Duration.ofMinutes(amount);
-          default -> Duration.ofSeconds(amount);
-        };
-    if (parsed.isZero() || parsed.compareTo(Duration.ofHours(1)) > 0) {
-      throw new ParameterException(spec.commandLine(), "--duration must be above 0 and at most 1h");
-    }
-    return parsed;
   }
 }

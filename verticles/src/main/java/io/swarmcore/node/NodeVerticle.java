@@ -263,6 +263,10 @@ public final class NodeVerticle extends VerticleBase {
         "Consensus messages dropped because the verification queue was full",
         () -> consensus.stats().overloaded());
     metrics.counter(
+        "swarm_consensus_verified",
+        "Consensus messages taken to signature verification (their signatures checked)",
+        () -> consensus.stats().verified());
+    metrics.counter(
         "swarm_consensus_replayed",
         "Consensus messages dropped unverified as replays (the same envelope within 5 s, or a vote"
             + " at or below the stable checkpoint)",

@@ -21,6 +21,7 @@ import picocli.CommandLine.IVersionProvider;
       ElectionCommand.class,
       SimulateCommand.class,
       DemoCommand.class,
+      BenchCommand.class,
       ClientCommand.class,
       VerifyCommand.class,
       CommandLine.HelpCommand.class

@@ -160,6 +160,8 @@ public final class PbftVerticle extends VerticleBase {
   private static final long REPLAY_WINDOW_NANOS = 5_000_000_000L;
   private static final int REMEMBERED_ENVELOPES = 100_000;
   private io.swarmcore.pbft.wire.InboundGuard guard;
+  private final java.util.concurrent.atomic.AtomicLong verifications =
+      new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong replayed =
       new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong rateLimited =
@@ -297,7 +299,8 @@ public final class PbftVerticle extends VerticleBase {
       long fromSnapshot,
       long transactions,
       long viewChanges,
-      long heardHeight) {}
+      long heardHeight,
+      long verified) {}
 
   public Stats stats() {
     return new Stats(
@@ -313,7 +316,8 @@ public final class PbftVerticle extends VerticleBase {
         snapshotBlocks.get(),
         finalizedTransactions.get(),
         viewChanges.get(),
-        Math.max(heardHeight.get(), height));
+        Math.max(heardHeight.get(), height),
+        verifications.get());
   }
 
   /** {@code swarm.pbft.<nodeId>.<verb>}. */
@@ -650,6 +654,7 @@ public final class PbftVerticle extends VerticleBase {
       return;
     }
     verifying++;
+    verifications.incrementAndGet();
     ConsensusWire decoding = wire;
     verifiers
         .executeBlocking(() -> decoding.decode(envelope), false)

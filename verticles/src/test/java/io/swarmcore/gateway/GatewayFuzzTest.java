@@ -124,7 +124,7 @@ class GatewayFuzzTest {
         StoreException.class);
   }
 
-  @FuzzTest(maxDuration = "5s")
+  @FuzzTest(maxDuration = "2s")
   void snapshotChunkShort(FuzzedDataProvider data) throws Exception {
     snapshotChunk(data);
   }
@@ -134,7 +134,7 @@ class GatewayFuzzTest {
     snapshotChunk(data);
   }
 
-  @FuzzTest(maxDuration = "5s")
+  @FuzzTest(maxDuration = "2s")
   void codecsShort(FuzzedDataProvider data) throws Exception {
     codecs(data);
   }
@@ -144,7 +144,7 @@ class GatewayFuzzTest {
     codecs(data);
   }
 
-  @FuzzTest(maxDuration = "5s")
+  @FuzzTest(maxDuration = "2s")
   void grpcRequestShort(FuzzedDataProvider data) throws Exception {
     grpcRequest(data);
   }
@@ -154,7 +154,7 @@ class GatewayFuzzTest {
     grpcRequest(data);
   }
 
-  @FuzzTest(maxDuration = "5s")
+  @FuzzTest(maxDuration = "2s")
   void snapshotManifestShort(byte[] bytes) throws Exception {
     snapshotManifest(bytes);
   }

@@ -128,6 +128,58 @@ class StorageVerticleTest {
   }
 
   @Test
+  void receiptsOfSeveralTransactionsEqualTheirOneByOneReceipts(Vertx vertx, VertxTestContext test) {
+    List<String> asked = new java.util.ArrayList<>();
+    for (int height : new int[] {4, 1}) {
+      for (int position : new int[] {2, 0}) {
+        asked.add(
+            HEX.formatHex(
+                LedgerHashes.transaction(blocks.get(height).getBlock().getTransactions(position))));
+      }
+    }
+    asked.add(HEX.formatHex(new byte[32])); // not in the ledger: left out
+    appendAll(vertx)
+        .compose(tip -> request(vertx, "receipts", new io.vertx.core.json.JsonArray(asked)))
+        .compose(
+            body -> {
+              List<Receipt> batch = ((io.swarmcore.codecs.proto.Receipts) body).getReceiptsList();
+              test.verify(
+                  () ->
+                      assertThat(batch)
+                          .extracting(r -> r.getHeight() + "/" + r.getPosition())
+                          .containsExactly("1/2", "1/0", "4/2", "4/0"));
+              Future<Object> each = Future.succeededFuture();
+              for (Receipt receipt : batch) {
+                each =
+                    each.compose(
+                        x ->
+                            request(
+                                    vertx,
+                                    "receipt",
+                                    new JsonObject()
+                                        .put(
+                                            "txHash",
+                                            HEX.formatHex(receipt.getTxHash().toByteArray())))
+                                .map(
+                                    single -> {
+                                      test.verify(() -> assertThat(single).isEqualTo(receipt));
+                                      return single;
+                                    }));
+              }
+              return each;
+            })
+        .compose(x -> request(vertx, "receipts", new JsonObject()))
+        .onComplete(
+            test.failing(
+                failure ->
+                    test.verify(
+                        () -> {
+                          assertFailure(failure, StorageFailure.BAD_REQUEST, "JSON array");
+                          test.completeNow();
+                        })));
+  }
+
+  @Test
   void failuresCarryTheirDocumentedCodes(Vertx vertx, VertxTestContext test) {
     request(vertx, "append", blocks.get(1))
         .recover(

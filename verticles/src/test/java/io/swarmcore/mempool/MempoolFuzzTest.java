@@ -68,7 +68,7 @@ class MempoolFuzzTest {
         IllegalArgumentException.class);
   }
 
-  @FuzzTest(maxDuration = "5s")
+  @FuzzTest(maxDuration = "2s")
   void transactionShort(FuzzedDataProvider data) throws Exception {
     transaction(data);
   }
@@ -78,7 +78,7 @@ class MempoolFuzzTest {
     transaction(data);
   }
 
-  @FuzzTest(maxDuration = "5s")
+  @FuzzTest(maxDuration = "2s")
   void confirmationShort(byte[] bytes) throws Exception {
     confirmation(bytes);
   }

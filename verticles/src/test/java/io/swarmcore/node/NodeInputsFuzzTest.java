@@ -49,7 +49,7 @@ class NodeInputsFuzzTest {
   }
 
   @DictionaryEntries({"\"format\"", "\"swarm-key-v1\"", "\"seed\"", "\"vrf\"", "\"secretKey\""})
-  @FuzzTest(maxDuration = "5s")
+  @FuzzTest(maxDuration = "2s")
   void keyFileShort(byte[] bytes) throws Exception {
     keyFile(bytes);
   }
@@ -61,7 +61,7 @@ class NodeInputsFuzzTest {
   }
 
   @DictionaryEntries({"\"nodeId\"", "\"consensus\"", "\"mempool\"", "\"cluster\"", "\"tls\""})
-  @FuzzTest(maxDuration = "5s")
+  @FuzzTest(maxDuration = "2s")
   void configShort(byte[] bytes) throws Exception {
     config(bytes);
   }

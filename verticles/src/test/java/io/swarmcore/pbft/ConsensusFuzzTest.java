@@ -86,7 +86,7 @@ class ConsensusFuzzTest {
         () -> SNAPSHOTS.checkedOffer("peer", index), IllegalStateException.class);
   }
 
-  @FuzzTest(maxDuration = "5s")
+  @FuzzTest(maxDuration = "2s")
   void rawEnvelopeShort(byte[] bytes) throws Exception {
     rawEnvelope(bytes);
   }
@@ -96,7 +96,7 @@ class ConsensusFuzzTest {
     rawEnvelope(bytes);
   }
 
-  @FuzzTest(maxDuration = "5s")
+  @FuzzTest(maxDuration = "2s")
   void signedEnvelopeShort(FuzzedDataProvider data) throws Exception {
     signedEnvelope(data);
   }
@@ -106,7 +106,7 @@ class ConsensusFuzzTest {
     signedEnvelope(data);
   }
 
-  @FuzzTest(maxDuration = "5s")
+  @FuzzTest(maxDuration = "2s")
   void snapshotOfferShort(byte[] bytes) throws Exception {
     snapshotOffer(bytes);
   }
