@@ -51,7 +51,10 @@ public final class Bench {
   private final BenchOptions options;
   private final PrintWriter progress;
   private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
   /**
    * @param progress where to say what is happening (a quiet writer for JSON output)
@@ -264,14 +267,17 @@ public final class Bench {
 
   private String metrics(BenchCluster.Endpoint node) {
     try {
-      return http.send(
+      // sendAsync with a bound on the whole exchange: send()'s timeout covers only the headers.
+      return http.sendAsync(
               HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + "/metrics"))
                   .timeout(Duration.ofSeconds(10))
                   .build(),
               HttpResponse.BodyHandlers.ofString())
+          .get(15, TimeUnit.SECONDS)
           .body();
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not read " + node.nodeId() + "'s /metrics", e);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException(
+          "could not read " + node.nodeId() + "'s /metrics within 15 s: " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);

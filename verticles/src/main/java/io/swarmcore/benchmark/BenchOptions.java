@@ -33,8 +33,12 @@ public record BenchOptions(
     List<Integer> openLoopRates,
     Optional<Path> plot,
     List<String> nodeJvmArgs) {
+  /**
+   * Four validator JVMs and the load on two cores: C2's compilations cost more CPU than they save
+   * in a run of minutes (2,506 against 1,775 tx/s closed loop, n = 4, docs/BENCHMARKS.md).
+   */
   public static final List<String> DEFAULT_NODE_JVM_ARGS =
-      List.of("-Xms256m", "-Xmx512m", "-XX:+UseParallelGC");
+      List.of("-Xms256m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
   public BenchOptions {
     require(validators >= 1 && validators <= 16, "validators must be 1 to 16, got " + validators);

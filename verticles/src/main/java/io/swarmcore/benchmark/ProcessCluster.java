@@ -145,7 +145,11 @@ final class ProcessCluster implements BenchCluster {
   }
 
   private void awaitHealthy(Duration timeout) {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
     long deadline = System.nanoTime() + timeout.toNanos();
     for (int i = 0; i < endpoints.size(); i++) {
       Endpoint node = endpoints.get(i);
@@ -174,14 +178,15 @@ final class ProcessCluster implements BenchCluster {
   private static boolean healthy(HttpClient http, Endpoint node) {
     try {
       HttpResponse<Void> response =
-          http.send(
-              HttpRequest.newBuilder(
-                      URI.create("http://127.0.0.1:" + node.httpPort() + "/health/storage"))
-                  .timeout(Duration.ofSeconds(2))
-                  .build(),
-              HttpResponse.BodyHandlers.discarding());
+          http.sendAsync(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + node.httpPort() + "/health/storage"))
+                      .timeout(Duration.ofSeconds(2))
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .get(5, TimeUnit.SECONDS);
       return response.statusCode() == 200;
-    } catch (IOException e) {
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -33,6 +33,7 @@ final class Finality {
   private final int maxWaiting;
   private int waiters;
   private final MessageConsumer<Object> announcements;
+  private final long sweep;
   private final java.util.Set<ByteString> fresh = new java.util.LinkedHashSet<>();
   private boolean looking;
 
@@ -45,6 +46,7 @@ final class Finality {
   record BlockTimes(long finalizedAtMs, long storedAtMs) {}
 
   private static final int REMEMBERED_BLOCKS = 4096;
+  private static final long SWEEP_MS = 1_000;
   private final Map<Long, BlockTimes> recentBlocks =
       new java.util.LinkedHashMap<>() {
         @Override
@@ -57,6 +59,13 @@ final class Finality {
     this.vertx = vertx;
     this.nodeId = nodeId;
     this.maxWaiting = maxWaiting;
+    this.sweep =
+        vertx.setPeriodic(
+            SWEEP_MS,
+            id -> {
+              fresh.addAll(waiting.keySet());
+              lookUp();
+            });
     // Several nodes may share a JVM (tests, embedding): only this node's own stores count.
     this.announcements =
         vertx
@@ -116,6 +125,7 @@ final class Finality {
 
   /** Stops watching; every waiting submission is told the node stopped. */
   void close() {
+    vertx.cancelTimer(sweep);
     announcements.unregister();
     waiting
         .values()

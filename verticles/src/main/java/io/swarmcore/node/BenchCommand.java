@@ -96,7 +96,7 @@ final class BenchCommand implements Callable<Integer> {
       paramLabel = "ARGS",
       description =
           "The validator JVMs' options with --multi-jvm (default: -Xms256m -Xmx512m"
-              + " -XX:+UseParallelGC).")
+              + " -XX:+UseSerialGC -XX:TieredStopAtLevel=1).")
   String nodeJvmArgs;
 
   @Spec CommandSpec spec;
