@@ -66,6 +66,7 @@ class BenchTest {
       assertThat(run.getInteger("offeredRate")).isEqualTo(i == 0 ? 50 : 100);
       assertThat(run.getLong("finalized")).as(run.encode()).isPositive();
       assertThat(run.getLong("failed")).as(run.encode()).isZero();
+      assertThat(run.getLong("skipped")).as("far below capacity: " + run.encode()).isZero();
       assertThat(run.getDouble("txPerSecond")).isPositive();
       assertThat(run.getDouble("p50Ms")).isPositive().isLessThanOrEqualTo(run.getDouble("p90Ms"));
       assertThat(run.getDouble("p99Ms"))

@@ -154,6 +154,14 @@ public final class Bench {
       if (result.failed() > 0) {
         say(result.failed() + " submissions failed; the last: " + load.lastFailure());
       }
+      if (result.skipped() > 0) {
+        say(
+            result.skipped()
+                + " submissions skipped: every client had "
+                + options.inFlight()
+                + " unanswered; the rate is beyond what --clients × --in-flight carry at this"
+                + " latency, and the percentiles leave them out");
+      }
     }
     return results;
   }
@@ -171,16 +179,21 @@ public final class Bench {
       pause(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, PROGRESS.toMillis()));
       long now = System.nanoTime();
       long answered = load.answered();
-      NodeStatus status = status(first);
+      String chain;
+      try {
+        NodeStatus status = status(first);
+        chain = "height " + status.getHeight() + ", view " + status.getView();
+      } catch (RuntimeException slow) {
+        chain = "status unavailable (" + slow.getMessage() + ")"; // progress only: go on
+      }
       say(
           String.format(
               java.util.Locale.ROOT,
-              "  %s: height %d, %.0f answers/s, %d in flight, view %d",
+              "  %s: %.0f answers/s, %d in flight, %s",
               phase,
-              status.getHeight(),
               (answered - lastFinal) / ((now - lastTime) / 1e9),
               load.pending(),
-              status.getView()));
+              chain));
       lastFinal = answered;
       lastTime = now;
     }
@@ -247,6 +260,9 @@ public final class Bench {
       long loadCpuNanos) {}
 
   private Sample sample(BenchCluster cluster, SwarmGrpcClient first) {
+    // CPU first: the scrapes below are not the load's work.
+    long validatorCpu = cluster.validatorCpuNanos();
+    long loadCpu = ProcessCpu.thisProcessNanos();
     long finalizations = 0;
     long fast = 0;
     long checks = 0;
@@ -257,12 +273,7 @@ public final class Bench {
       checks += (long) PrometheusText.sum(metrics, "swarm_consensus_verified_total").orElse(0);
     }
     return new Sample(
-        status(first).getHeight(),
-        finalizations,
-        fast,
-        checks,
-        cluster.validatorCpuNanos(),
-        ProcessCpu.thisProcessNanos());
+        status(first).getHeight(), finalizations, fast, checks, validatorCpu, loadCpu);
   }
 
   private String metrics(BenchCluster.Endpoint node) {

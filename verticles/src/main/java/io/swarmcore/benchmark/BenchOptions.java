@@ -14,7 +14,7 @@ import java.util.Optional;
  * @param clients gRPC client connections, spread over the validators' gateways in turn
  * @param inFlight at most this many unanswered submissions per client: the closed loop keeps this
  *     many going; the open loop counts a submission it cannot start as skipped
- * @param txSize bytes of each serialized transaction
+ * @param txSize bytes of each serialized transaction, 64 or more
  * @param duration how long each measured run lasts
  * @param warmUp load before each measured run that is not counted
  * @param openLoopRates offered transactions a second, one run each (a sweep); empty: one
@@ -44,7 +44,8 @@ public record BenchOptions(
     require(validators >= 1 && validators <= 16, "validators must be 1 to 16, got " + validators);
     require(clients >= 1 && clients <= 1_000, "clients must be 1 to 1000, got " + clients);
     require(inFlight >= 1 && inFlight <= 100_000, "in-flight must be 1 to 100000, got " + inFlight);
-    require(txSize >= 16 && txSize <= 65_536, "tx size must be 16 to 65536 bytes, got " + txSize);
+    // A client id and a nonce take up to 30 bytes: below 64 the size could not be kept.
+    require(txSize >= 64 && txSize <= 65_536, "tx size must be 64 to 65536 bytes, got " + txSize);
     require(
         !duration.isNegative() && duration.toMillis() >= 1_000,
         "duration must be at least 1 s, got " + duration);

@@ -95,11 +95,12 @@ final class LoadGenerator {
 
   /** Begins a recording window: what is submitted from now on counts. */
   void beginWindow() {
+    windowStart = Long.MAX_VALUE; // nothing counts while the figures are reset
+    windowEnd = Long.MAX_VALUE;
     recorder.getIntervalHistogram(); // forget the warm-up
     inWindowFinalized.set(0);
     inWindowFailed.set(0);
     inWindowSkipped.set(0);
-    windowEnd = Long.MAX_VALUE;
     windowStart = System.nanoTime();
   }
 

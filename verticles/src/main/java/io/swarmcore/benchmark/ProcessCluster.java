@@ -31,8 +31,9 @@ import java.util.stream.Stream;
 final class ProcessCluster implements BenchCluster {
   private final Path dir;
   private final List<Endpoint> endpoints = new ArrayList<>();
-  private final List<Process> processes = new ArrayList<>();
-  private final Thread shutdownHook = new Thread(this::stopProcesses, "swarm-bench-stop-nodes");
+  // Written while the nodes start, read by the shutdown hook on another thread.
+  private final List<Process> processes = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final Thread shutdownHook = new Thread(this::stopAndRemove, "swarm-bench-stop-nodes");
 
   private ProcessCluster(Path dir) {
     this.dir = dir;
@@ -157,7 +158,11 @@ final class ProcessCluster implements BenchCluster {
       while (true) {
         if (!process.isAlive()) {
           throw new IllegalStateException(
-              node.nodeId() + " exited with " + process.exitValue() + "; its log: " + log(node));
+              node.nodeId()
+                  + " exited with "
+                  + process.exitValue()
+                  + "; its log ends:\n"
+                  + tail(node));
         }
         if (healthy(http, node)) {
           break;
@@ -167,8 +172,8 @@ final class ProcessCluster implements BenchCluster {
               node.nodeId()
                   + " not healthy within "
                   + timeout.toSeconds()
-                  + " s; its log: "
-                  + log(node));
+                  + " s; its log ends:\n"
+                  + tail(node));
         }
         pause();
       }
@@ -203,8 +208,14 @@ final class ProcessCluster implements BenchCluster {
     }
   }
 
-  private Path log(Endpoint node) {
-    return dir.resolve(node.nodeId() + ".log");
+  /** The last lines of a node's log: the folder is removed when the start fails. */
+  private String tail(Endpoint node) {
+    try {
+      List<String> lines = Files.readAllLines(dir.resolve(node.nodeId() + ".log"));
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
   }
 
   @Override
@@ -224,12 +235,17 @@ final class ProcessCluster implements BenchCluster {
 
   @Override
   public void close() {
-    stopProcesses();
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
     } catch (IllegalStateException shuttingDown) {
       // the hook runs anyway
     }
+    stopAndRemove();
+  }
+
+  /** Stops the nodes and removes the folder, with the validators' keys and ledgers in it. */
+  private void stopAndRemove() {
+    stopProcesses();
     try (Stream<Path> paths = Files.walk(dir)) {
       paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
     } catch (IOException e) {

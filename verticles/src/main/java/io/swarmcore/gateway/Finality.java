@@ -47,6 +47,9 @@ final class Finality {
 
   private static final int REMEMBERED_BLOCKS = 4096;
   private static final long SWEEP_MS = 1_000;
+  // As the client API's other storage requests: a stuck store does not hold lookups for 30 s.
+  private static final io.vertx.core.eventbus.DeliveryOptions ASK =
+      new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(10_000);
   private final Map<Long, BlockTimes> recentBlocks =
       new java.util.LinkedHashMap<>() {
         @Override
@@ -80,7 +83,8 @@ final class Finality {
                           .eventBus()
                           .request(
                               StorageVerticle.address(nodeId, "block"),
-                              new io.vertx.core.json.JsonObject().put("height", height))
+                              new io.vertx.core.json.JsonObject().put("height", height),
+                              ASK)
                           .onSuccess(block -> matchBlock(block.body()));
                     }
                   }
@@ -213,7 +217,7 @@ final class Finality {
     fresh.clear();
     vertx
         .eventBus()
-        .<JsonArray>request(StorageVerticle.address(nodeId, "final-transactions"), hashes)
+        .<JsonArray>request(StorageVerticle.address(nodeId, "final-transactions"), hashes, ASK)
         .onComplete(
             known -> {
               looking = false;
@@ -239,7 +243,7 @@ final class Finality {
     vertx
         .eventBus()
         .<io.swarmcore.codecs.proto.Receipts>request(
-            StorageVerticle.address(nodeId, "receipts"), hashes)
+            StorageVerticle.address(nodeId, "receipts"), hashes, ASK)
         .onSuccess(
             reply -> {
               for (Receipt receipt : reply.body().getReceiptsList()) {

@@ -452,7 +452,13 @@ public final class StorageVerticle extends VerticleBase {
   private record Located(byte[] txHash, TxLocation location) {}
 
   private Receipt receiptOf(byte[] txHash, TxLocation location) {
-    return receiptsOf(List.of(new Located(txHash, location))).get(0);
+    List<Receipt> receipts = receiptsOf(List.of(new Located(txHash, location)));
+    if (receipts.isEmpty()) {
+      throw StorageRequests.failure(
+          StorageFailure.NOT_FOUND,
+          "no block " + location.height() + " for " + HEX.formatHex(txHash));
+    }
+    return receipts.get(0);
   }
 
   /**
@@ -463,7 +469,11 @@ public final class StorageVerticle extends VerticleBase {
    */
   private List<Receipt> receiptsOf(List<Located> sameBlock) {
     long height = sameBlock.get(0).location().height();
-    FinalizedBlock block = store.block(height).orElseThrow();
+    java.util.Optional<FinalizedBlock> stored = store.block(height);
+    if (stored.isEmpty()) {
+      return List.of(); // indexed but not held (cannot happen in one store): no receipt, no failure
+    }
+    FinalizedBlock block = stored.get();
     List<byte[]> txHashes =
         block.getBlock().getTransactionsList().stream().map(LedgerHashes::transaction).toList();
     MerkleTree txTree = MerkleTree.of(txHashes);

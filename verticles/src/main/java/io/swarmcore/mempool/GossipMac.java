@@ -43,7 +43,11 @@ final class GossipMac {
     } catch (IllegalArgumentException e) {
       return false;
     }
-    return links.verify(originKey, authenticated(origin, recipient, batch), bytes);
+    try {
+      return links.verify(originKey, authenticated(origin, recipient, batch), bytes);
+    } catch (IllegalArgumentException noLink) {
+      return false; // another id with this node's own key: no link, nothing to trust
+    }
   }
 
   private static byte[] authenticated(String origin, String recipient, byte[] batch) {

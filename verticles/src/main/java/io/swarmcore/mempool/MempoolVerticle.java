@@ -416,12 +416,17 @@ public final class MempoolVerticle extends VerticleBase {
     for (Map.Entry<String, PublicKey> validator : validators.get().entrySet()) {
       String id = validator.getKey();
       if (!id.equals(config.nodeId())) {
+        String tag;
+        try {
+          tag = GossipMac.seal(config.nodeId(), id, bytes, links, validator.getValue());
+        } catch (IllegalArgumentException noLink) {
+          LOG.warn("no gossip to {}: {}", id, noLink.getMessage()); // it holds our own key
+          continue;
+        }
         DeliveryOptions authenticated =
             new DeliveryOptions()
                 .addHeader(ORIGIN_HEADER, config.nodeId())
-                .addHeader(
-                    MAC_HEADER,
-                    GossipMac.seal(config.nodeId(), id, bytes, links, validator.getValue()));
+                .addHeader(MAC_HEADER, tag);
         // publish: a hostile cluster member listening on the address cannot swallow it.
         vertx.eventBus().publish(address(id, "gossip"), message, authenticated);
       }

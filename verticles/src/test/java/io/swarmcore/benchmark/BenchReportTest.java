@@ -99,5 +99,19 @@ class BenchReportTest {
                     Optional.empty(),
                     List.of()))
         .hasMessageContaining("open-loop rates must be 1 to 1000000, got 0");
+    assertThatThrownBy(
+            () ->
+                new BenchOptions(
+                    4,
+                    false,
+                    1,
+                    64,
+                    32,
+                    Duration.ofSeconds(5),
+                    Duration.ZERO,
+                    List.of(),
+                    Optional.empty(),
+                    List.of()))
+        .hasMessageContaining("tx size must be 64 to 65536 bytes, got 32");
   }
 }
