@@ -4,8 +4,8 @@ import io.swarmcore.client.SwarmGrpcClient;
 import io.swarmcore.codecs.proto.GetStatusRequest;
 import io.swarmcore.codecs.proto.NodeStatus;
 import io.swarmcore.codecs.proto.SwarmClientGrpcClient;
+import io.swarmcore.demo.LocalChain;
 import io.swarmcore.pbft.core.Quorums;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -109,7 +109,7 @@ public final class Bench {
       try {
         return drive(cluster, clients);
       } finally {
-        await(clients.close(), Duration.ofSeconds(30));
+        LocalChain.await(clients.close(), Duration.ofSeconds(30));
       }
     }
   }
@@ -307,7 +307,7 @@ public final class Bench {
   }
 
   private static NodeStatus status(SwarmGrpcClient gateway) {
-    return await(
+    return LocalChain.await(
         gateway.call(
             SwarmClientGrpcClient.GetStatus, GetStatusRequest.getDefaultInstance(), 10_000),
         Duration.ofSeconds(15));
@@ -327,22 +327,6 @@ public final class Bench {
   private static void pause(long millis) {
     try {
       TimeUnit.MILLISECONDS.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
-  }
-
-  private static <T> T await(Future<T> future, Duration timeout) {
-    try {
-      return future
-          .toCompletionStage()
-          .toCompletableFuture()
-          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException("no answer within " + timeout.toSeconds() + " s", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);

@@ -13,11 +13,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -88,25 +86,8 @@ final class ProcessCluster implements BenchCluster {
 
   private void launch(
       int validators, Path jar, List<String> jvmArgs, JsonObject overrides, Duration timeout) {
-    Map<Integer, int[]> ports = new HashMap<>();
-    for (int i = 1; i <= validators; i++) {
-      ports.put(i, new int[] {LocalChain.freePort(), LocalChain.freePort(), LocalChain.freePort()});
-    }
-    SecureRandom random = new SecureRandom();
     ClusterFiles.Written written =
-        ClusterFiles.write(
-            dir.resolve("chain"),
-            new ClusterFiles.Layout(
-                validators,
-                "127.0.0.1",
-                ClusterFiles.randomClusterName("swarm-bench-", random),
-                i -> ports.get(i)[0],
-                i -> ports.get(i)[1],
-                i -> ports.get(i)[2],
-                1_000_000_000L,
-                500,
-                false),
-            random);
+        LocalChain.writeFiles(dir.resolve("chain"), validators, "swarm-bench-");
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     for (Map.Entry<String, Path> node : written.configs().entrySet()) {
       JsonObject config = read(node.getValue());

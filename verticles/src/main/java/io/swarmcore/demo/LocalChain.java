@@ -84,25 +84,7 @@ public final class LocalChain implements AutoCloseable {
       int count,
       java.util.function.BiFunction<String, String, JsonObject> overrides,
       Duration timeout) {
-    SecureRandom random = new SecureRandom();
-    Map<Integer, int[]> ports = new java.util.HashMap<>();
-    for (int i = 1; i <= count; i++) {
-      ports.put(i, new int[] {freePort(), freePort(), freePort()});
-    }
-    ClusterFiles.Written written =
-        ClusterFiles.write(
-            dir,
-            new ClusterFiles.Layout(
-                count,
-                "127.0.0.1",
-                ClusterFiles.randomClusterName("swarm-demo-", random),
-                i -> ports.get(i)[0],
-                i -> ports.get(i)[1],
-                i -> ports.get(i)[2],
-                1_000_000_000L,
-                500,
-                false),
-            random);
+    ClusterFiles.Written written = writeFiles(dir, count, "swarm-demo-");
     votingKeys.putAll(written.votingKeys());
     List<Future<Member>> starting = new ArrayList<>();
     for (var entry : written.configs().entrySet()) {
@@ -113,6 +95,31 @@ public final class LocalChain implements AutoCloseable {
     Future<?> all = Future.all(starting);
     await(all, timeout);
     starting.forEach(member -> this.members.add(member.result()));
+  }
+
+  /**
+   * Keys, genesis and configurations of {@code count} validators on 127.0.0.1, each with three free
+   * ports (HTTP, gRPC, cluster), written into {@code dir} under a random cluster name.
+   */
+  public static ClusterFiles.Written writeFiles(Path dir, int count, String clusterNamePrefix) {
+    SecureRandom random = new SecureRandom();
+    Map<Integer, int[]> ports = new java.util.HashMap<>();
+    for (int i = 1; i <= count; i++) {
+      ports.put(i, new int[] {freePort(), freePort(), freePort()});
+    }
+    return ClusterFiles.write(
+        dir,
+        new ClusterFiles.Layout(
+            count,
+            "127.0.0.1",
+            ClusterFiles.randomClusterName(clusterNamePrefix, random),
+            i -> ports.get(i)[0],
+            i -> ports.get(i)[1],
+            i -> ports.get(i)[2],
+            1_000_000_000L,
+            500,
+            false),
+        random);
   }
 
   private static JsonObject readJson(Path file) {
@@ -148,7 +155,8 @@ public final class LocalChain implements AutoCloseable {
                                 node)));
   }
 
-  static <T> T await(Future<T> future, Duration timeout) {
+  /** The future's result, waiting at most {@code timeout} on this (non-Vert.x) thread. */
+  public static <T> T await(Future<T> future, Duration timeout) {
     try {
       return future
           .toCompletionStage()
