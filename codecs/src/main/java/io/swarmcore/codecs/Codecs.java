@@ -9,6 +9,7 @@ import io.swarmcore.codecs.proto.FinalizedBlock;
 import io.swarmcore.codecs.proto.Receipt;
 import io.swarmcore.codecs.proto.Receipts;
 import io.swarmcore.codecs.proto.SignedEnvelope;
+import io.swarmcore.codecs.proto.SubmitBatchResponse;
 import io.swarmcore.codecs.proto.Transaction;
 import io.swarmcore.codecs.proto.TransactionBatch;
 import io.vertx.core.eventbus.EventBus;
@@ -34,7 +35,11 @@ public final class Codecs {
           codec(Certificate.class, Certificate.parser(), Certificate.getDescriptor()),
           codec(Receipt.class, Receipt.parser(), Receipt.getDescriptor()),
           codec(Receipts.class, Receipts.parser(), Receipts.getDescriptor()),
-          codec(BlockRange.class, BlockRange.parser(), BlockRange.getDescriptor()));
+          codec(BlockRange.class, BlockRange.parser(), BlockRange.getDescriptor()),
+          codec(
+              SubmitBatchResponse.class,
+              SubmitBatchResponse.parser(),
+              SubmitBatchResponse.getDescriptor()));
 
   private Codecs() {}
 

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code swarm bench --multi-jvm --json}, short: four validators, one JVM each from the fat jar,
- * two open-loop rates, every figure present and sane, and the plot written. Without {@code
- * --multi-jvm} the bench runs the demo's in-JVM cluster, which {@link DemoTest} runs.
+ * two open-loop rates in batches of five ({@code SubmitBatch}, waiting for finality), every figure
+ * present and sane, and the plot written. Without {@code --multi-jvm} the bench runs the demo's
+ * in-JVM cluster, which {@link DemoTest} runs.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class BenchTest {
@@ -42,6 +43,8 @@ class BenchTest {
                 "1s",
                 "--open-loop",
                 "50,100",
+                "--batch",
+                "5",
                 "--json",
                 "--plot",
                 plot.toString()));
@@ -61,6 +64,7 @@ class BenchTest {
     JsonObject report = new JsonObject(printed.substring(printed.lastIndexOf("\n") + 1));
     assertThat(report.getBoolean("multiJvm")).isEqualTo(multiJvm);
     assertThat(report.getJsonArray("runs")).hasSize(2);
+    assertThat(report.getInteger("batch")).isEqualTo(5);
     for (int i = 0; i < 2; i++) {
       JsonObject run = report.getJsonArray("runs").getJsonObject(i);
       assertThat(run.getInteger("offeredRate")).isEqualTo(i == 0 ? 50 : 100);

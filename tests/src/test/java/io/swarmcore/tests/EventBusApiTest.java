@@ -115,6 +115,18 @@ class EventBusApiTest {
         .orElseThrow(() -> new AssertionError("no " + prefix + "line in:\n" + printed));
   }
 
+  /** A serialized transaction in base64, as a batch carries it. */
+  private static String serialized(String client, long nonce) {
+    return Base64.getEncoder()
+        .encodeToString(
+            io.swarmcore.codecs.proto.Transaction.newBuilder()
+                .setClientId(client)
+                .setNonce(nonce)
+                .setPayload(com.google.protobuf.ByteString.copyFromUtf8(client + nonce))
+                .build()
+                .toByteArray());
+  }
+
   private static JsonObject ask(String verb, JsonObject body, String client) {
     return ClusterProbe.await(
         probe
@@ -169,6 +181,31 @@ class EventBusApiTest {
     assertThat(ask("status", new JsonObject(), "verbs").getString("leader")).isEqualTo("node-a");
     assertThat(ask("resilience", new JsonObject(), "verbs").getJsonArray("components"))
         .isNotEmpty();
+
+    JsonObject batch =
+        ask(
+            "submit-batch",
+            new JsonObject()
+                .put(
+                    "transactions",
+                    new io.vertx.core.json.JsonArray()
+                        .add(serialized("verbs", 5))
+                        .add(Base64.getEncoder().encodeToString(new byte[] {(byte) 0xff}))
+                        .add(serialized("verbs", 6)))
+                .put("waitFinal", true),
+            "verbs");
+    io.vertx.core.json.JsonArray outcomes = batch.getJsonArray("outcomes");
+    assertThat(outcomes).hasSize(3);
+    assertThat(outcomes.getJsonObject(0).getString("status")).isEqualTo("FINAL");
+    assertThat(outcomes.getJsonObject(0).getString("hash")).hasSize(64);
+    assertThat(outcomes.getJsonObject(0).getLong("height")).isPositive();
+    assertThat(outcomes.getJsonObject(1).getString("status")).isEqualTo("REFUSED");
+    assertThat(outcomes.getJsonObject(1).getString("error")).isNotEmpty();
+    assertThat(outcomes.getJsonObject(2).getString("status")).isEqualTo("FINAL");
+    assertThat(
+            refused("submit-batch", new JsonObject().put("transactions", "x"), "verbs")
+                .failureCode())
+        .isEqualTo(400);
 
     assertThat(refused("block", new JsonObject(), "verbs").failureCode()).isEqualTo(400);
     assertThat(refused("submit", new JsonObject().put("clientId", "x"), "verbs").failureCode())

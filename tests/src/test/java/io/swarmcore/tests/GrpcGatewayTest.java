@@ -22,6 +22,9 @@ import io.swarmcore.codecs.proto.GetStatusRequest;
 import io.swarmcore.codecs.proto.NodeStatus;
 import io.swarmcore.codecs.proto.Receipt;
 import io.swarmcore.codecs.proto.SubmitAck;
+import io.swarmcore.codecs.proto.SubmitBatchRequest;
+import io.swarmcore.codecs.proto.SubmitBatchResponse;
+import io.swarmcore.codecs.proto.SubmitOutcome;
 import io.swarmcore.codecs.proto.SubmitRequest;
 import io.swarmcore.codecs.proto.SwarmClientGrpcClient;
 import io.swarmcore.codecs.proto.Transaction;
@@ -74,6 +77,7 @@ class GrpcGatewayTest {
                     "gateway",
                     new JsonObject()
                         .put("maxMessageBytes", 64 * 1024)
+                        .put("maxBatchTransactions", 10)
                         .put("clientRatePerSecond", 100)
                         .put("clientBurst", 100)
                         // The tests all call from 127.0.0.1: the address's bucket must not bind.
@@ -162,6 +166,92 @@ class GrpcGatewayTest {
         });
     assertThat(found[0].getTxHash()).isEqualTo(ack.getTxHash());
     assertThat(receipts.verify(found[0]).isFinal()).isTrue();
+  }
+
+  @Test
+  void submitBatchAnswersEveryTransactionInOrderWithWhereItIsFinal() {
+    Receipt earlier = grpc.call(GrpcProbe.SUBMIT, tx("batch", 1), "batch", CALL_MS);
+    ByteString garbage = ByteString.copyFrom(new byte[] {(byte) 0xff, (byte) 0xff});
+    SubmitBatchResponse answer =
+        grpc.call(
+            GrpcProbe.SUBMIT_BATCH,
+            SubmitBatchRequest.newBuilder()
+                .addTransactions(tx("batch", 2).getTransaction())
+                .addTransactions(tx("batch", 3).getTransaction())
+                .addTransactions(garbage)
+                .addTransactions(tx("batch", 2).getTransaction())
+                .addTransactions(tx("batch", 1).getTransaction())
+                .setWaitFinal(true)
+                .build(),
+            "batch",
+            CALL_MS);
+
+    List<SubmitOutcome> outcomes = answer.getOutcomesList();
+    assertThat(outcomes).hasSize(5);
+    assertThat(outcomes.get(2).getStatus()).isEqualTo(SubmitOutcome.Status.REFUSED);
+    assertThat(outcomes.get(2).getTxHash().isEmpty()).isTrue();
+    assertThat(outcomes.get(2).getError()).isNotEmpty();
+    for (int i : new int[] {0, 1, 3, 4}) {
+      SubmitOutcome outcome = outcomes.get(i);
+      assertThat(outcome.getStatus()).as("outcome %d", i).isEqualTo(SubmitOutcome.Status.FINAL);
+      // Where the outcome says it is final, the receipt (which verifies) says so too.
+      Receipt receipt =
+          grpc.call(
+              GrpcProbe.GET_RECEIPT,
+              GetReceiptRequest.newBuilder().setTxHash(outcome.getTxHash()).build(),
+              "batch",
+              CALL_MS);
+      assertThat(receipts.verify(receipt).isFinal()).isTrue();
+      assertThat(receipt.getHeight()).isEqualTo(outcome.getHeight());
+      assertThat(receipt.getPosition()).isEqualTo(outcome.getPosition());
+    }
+    assertThat(outcomes.get(3)).isEqualTo(outcomes.get(0)); // the same transaction twice
+    assertThat(outcomes.get(4).getTxHash()).isEqualTo(earlier.getTxHash()); // final before
+    assertThat(outcomes.get(4).getHeight()).isEqualTo(earlier.getHeight());
+
+    // Without wait_final the answer comes once replicated; the transaction becomes final later.
+    SubmitOutcome pending =
+        grpc.call(
+                GrpcProbe.SUBMIT_BATCH,
+                SubmitBatchRequest.newBuilder()
+                    .addTransactions(tx("batch", 4).getTransaction())
+                    .build(),
+                "batch",
+                CALL_MS)
+            .getOutcomes(0);
+    assertThat(pending.getStatus()).isIn(SubmitOutcome.Status.PENDING, SubmitOutcome.Status.FINAL);
+    assertThat(pending.getTxHash().size()).isEqualTo(32);
+    Deadline.await(
+        "the receipt of a transaction submitted in a batch without waiting",
+        Duration.ofSeconds(30),
+        () -> {
+          try {
+            grpc.call(
+                GrpcProbe.GET_RECEIPT,
+                GetReceiptRequest.newBuilder().setTxHash(pending.getTxHash()).build(),
+                "batch",
+                CALL_MS);
+            return true;
+          } catch (StatusRuntimeException notYet) {
+            assertThat(notYet.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+            return false;
+          }
+        });
+
+    assertRefused(
+        () ->
+            grpc.call(
+                GrpcProbe.SUBMIT_BATCH, SubmitBatchRequest.getDefaultInstance(), "batch", CALL_MS),
+        Status.Code.INVALID_ARGUMENT,
+        "at least one transaction");
+    SubmitBatchRequest.Builder tooMany = SubmitBatchRequest.newBuilder();
+    for (int i = 0; i < 11; i++) {
+      tooMany.addTransactions(tx("batch-many", i).getTransaction());
+    }
+    assertRefused(
+        () -> grpc.call(GrpcProbe.SUBMIT_BATCH, tooMany.build(), "batch", CALL_MS),
+        Status.Code.INVALID_ARGUMENT,
+        "at most 10 transactions");
   }
 
   @Test
@@ -444,6 +534,7 @@ class GrpcGatewayTest {
         List.of(
             "SubmitAsync",
             "Submit",
+            "SubmitBatch",
             "GetReceipt",
             "GetBlock",
             "GetConsistencyProof",

@@ -5,6 +5,7 @@ import io.swarmcore.codecs.proto.GetStatusRequest;
 import io.swarmcore.codecs.proto.NodeStatus;
 import io.swarmcore.codecs.proto.SwarmClientGrpcClient;
 import io.swarmcore.demo.LocalChain;
+import io.swarmcore.node.NodeConfig;
 import io.swarmcore.pbft.core.Quorums;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -43,6 +44,7 @@ public final class Bench {
               "gateway",
               new JsonObject()
                   .put("maxInFlightSubmissions", 1_000_000)
+                  .put("maxBatchTransactions", NodeConfig.MAX_BATCH_TRANSACTIONS)
                   .put("clientRatePerSecond", 100_000_000)
                   .put("clientBurst", 1_000_000_000)
                   .put("addressRatePerSecond", 100_000_000)
@@ -126,13 +128,19 @@ public final class Bench {
       transactions.add(new Transactions("b" + run + "-" + i, options.txSize(), random));
     }
     awaitQuorum(clients.get(0));
-    LoadGenerator load = new LoadGenerator(vertx, clients, transactions, options.inFlight());
+    LoadGenerator load =
+        new LoadGenerator(vertx, clients, transactions, options.inFlight(), options.batch());
     List<Integer> rates = options.openLoopRates().isEmpty() ? List.of(0) : options.openLoopRates();
     List<BenchResult> results = new ArrayList<>();
     for (int rate : rates) {
       say(
           (rate == 0
-                  ? "closed loop, " + options.clients() + " × " + options.inFlight() + " in flight"
+                  ? "closed loop, "
+                      + options.clients()
+                      + " × "
+                      + options.inFlight()
+                      + " calls in flight"
+                      + (options.batch() > 1 ? " of " + options.batch() + " transactions" : "")
                   : "open loop at " + rate + " tx/s")
               + ": warm-up "
               + options.warmUp().toMillis()
@@ -159,7 +167,7 @@ public final class Bench {
             result.skipped()
                 + " submissions skipped: every client had "
                 + options.inFlight()
-                + " unanswered; the rate is beyond what --clients × --in-flight carry at this"
+                + " calls unanswered; the rate is beyond what --clients × --in-flight × --batch carry at this"
                 + " latency, and the percentiles leave them out");
       }
     }
@@ -221,6 +229,7 @@ public final class Bench {
         options.validators(),
         options.multiJvm(),
         options.clients(),
+        options.batch(),
         options.txSize(),
         rate,
         seconds,

@@ -12,8 +12,10 @@ import java.util.Optional;
  * @param multiJvm each validator in its own JVM (started from this fat jar) instead of clustered
  *     Vert.x instances in this one
  * @param clients gRPC client connections, spread over the validators' gateways in turn
- * @param inFlight at most this many unanswered submissions per client: the closed loop keeps this
- *     many going; the open loop counts a submission it cannot start as skipped
+ * @param inFlight at most this many unanswered calls per client: the closed loop keeps this many
+ *     going; the open loop counts the transactions of a call it cannot start as skipped
+ * @param batch transactions per call: 1 submits each with {@code Submit}, more go together with
+ *     {@code SubmitBatch} (waiting for finality)
  * @param txSize bytes of each serialized transaction, 64 or more
  * @param duration how long each measured run lasts
  * @param warmUp load before each measured run that is not counted
@@ -27,6 +29,7 @@ public record BenchOptions(
     boolean multiJvm,
     int clients,
     int inFlight,
+    int batch,
     int txSize,
     Duration duration,
     Duration warmUp,
@@ -44,6 +47,7 @@ public record BenchOptions(
     require(validators >= 1 && validators <= 16, "validators must be 1 to 16, got " + validators);
     require(clients >= 1 && clients <= 1_000, "clients must be 1 to 1000, got " + clients);
     require(inFlight >= 1 && inFlight <= 100_000, "in-flight must be 1 to 100000, got " + inFlight);
+    require(batch >= 1 && batch <= 10_000, "batch must be 1 to 10000, got " + batch);
     // A client id and a nonce take up to 30 bytes: below 64 the size could not be kept.
     require(txSize >= 64 && txSize <= 65_536, "tx size must be 64 to 65536 bytes, got " + txSize);
     require(

@@ -56,6 +56,7 @@ final class BenchReport {
         .put("multiJvm", options.multiJvm())
         .put("clients", options.clients())
         .put("inFlight", options.inFlight())
+        .put("batch", options.batch())
         .put("txSize", options.txSize())
         .put("durationSeconds", options.duration().toMillis() / 1000.0)
         .put("warmUpSeconds", options.warmUp().toMillis() / 1000.0)

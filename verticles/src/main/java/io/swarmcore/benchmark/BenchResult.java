@@ -19,6 +19,7 @@ public record BenchResult(
     int validators,
     boolean multiJvm,
     int clients,
+    int batch,
     int txSize,
     int offeredRate,
     double seconds,
@@ -42,6 +43,7 @@ public record BenchResult(
         .put("validators", validators)
         .put("multiJvm", multiJvm)
         .put("clients", clients)
+        .put("batch", batch)
         .put("txSize", txSize)
         .put("offeredRate", offeredRate == 0 ? null : offeredRate)
         .put("mode", offeredRate == 0 ? "closed-loop" : "open-loop")

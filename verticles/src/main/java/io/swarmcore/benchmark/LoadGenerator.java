@@ -2,6 +2,9 @@ package io.swarmcore.benchmark;
 
 import io.swarmcore.client.SwarmGrpcClient;
 import io.swarmcore.codecs.proto.Receipt;
+import io.swarmcore.codecs.proto.SubmitBatchRequest;
+import io.swarmcore.codecs.proto.SubmitBatchResponse;
+import io.swarmcore.codecs.proto.SubmitOutcome;
 import io.swarmcore.codecs.proto.SubmitRequest;
 import io.swarmcore.codecs.proto.SwarmClientGrpcClient;
 import io.vertx.core.Context;
@@ -14,11 +17,13 @@ import org.HdrHistogram.Recorder;
 
 /**
  * Submits transactions through gRPC gateways with {@code Submit}, which answers with the final
- * receipt, and records each one's latency from submission to receipt in an HdrHistogram. Open loop:
- * submissions at a fixed rate whatever the answers, latency measured from each one's scheduled time
- * (so that a stalled generator does not hide queueing: no coordinated omission). Closed loop: every
- * client keeps {@code inFlight} submissions going. All state lives on one Vert.x context; the
- * figures may be read from any thread.
+ * receipt, or in batches with {@code SubmitBatch} waiting for finality, and records each one's
+ * latency from submission to final answer in an HdrHistogram (a batch's transactions all take the
+ * batch's). Open loop: submissions at a fixed rate of transactions whatever the answers, latency
+ * measured from each one's scheduled time (a batch's is when its last transaction is due), so that
+ * a stalled generator does not hide queueing: no coordinated omission. Closed loop: every client
+ * keeps {@code inFlight} calls going. All state lives on one Vert.x context; the figures may be
+ * read from any thread. Counts are of transactions.
  */
 final class LoadGenerator {
   private static final long TIMEOUT_MS = 60_000;
@@ -32,6 +37,7 @@ final class LoadGenerator {
   private final List<SwarmGrpcClient> clients;
   private final List<Transactions> transactions;
   private final int inFlight;
+  private final int batch;
   private final int[] outstanding;
   private final Recorder recorder = new Recorder(3);
   private final AtomicLong inWindowFinalized = new AtomicLong();
@@ -46,13 +52,23 @@ final class LoadGenerator {
   private boolean running;
   private int turn;
 
+  /**
+   * @param inFlight calls each client may have unanswered
+   * @param batch transactions per call: 1 submits with {@code Submit}, more with {@code
+   *     SubmitBatch}
+   */
   LoadGenerator(
-      Vertx vertx, List<SwarmGrpcClient> clients, List<Transactions> transactions, int inFlight) {
+      Vertx vertx,
+      List<SwarmGrpcClient> clients,
+      List<Transactions> transactions,
+      int inFlight,
+      int batch) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.clients = List.copyOf(clients);
     this.transactions = List.copyOf(transactions);
     this.inFlight = inFlight;
+    this.batch = batch;
     this.outstanding = new int[clients.size()];
   }
 
@@ -76,8 +92,8 @@ final class LoadGenerator {
                   TICK_MS,
                   tick -> {
                     long due = (System.nanoTime() - began) * rate / 1_000_000_000L;
-                    for (; offered[0] < due; offered[0]++) {
-                      offer(began + offered[0] * 1_000_000_000L / rate);
+                    for (; offered[0] + batch <= due; offered[0] += batch) {
+                      offer(began + (offered[0] + batch - 1) * 1_000_000_000L / rate);
                     }
                   });
         });
@@ -138,7 +154,7 @@ final class LoadGenerator {
     int client = turn++ % clients.size();
     if (outstanding[client] >= inFlight) {
       if (inWindow(scheduled)) {
-        inWindowSkipped.incrementAndGet();
+        inWindowSkipped.addAndGet(batch);
       }
       return;
     }
@@ -146,34 +162,68 @@ final class LoadGenerator {
   }
 
   private void submit(int client, long scheduled) {
-    SubmitRequest request = transactions.get(client).next();
     outstanding[client]++;
-    pending.incrementAndGet();
+    pending.addAndGet(batch);
+    if (batch == 1) {
+      clients
+          .get(client)
+          .<SubmitRequest, Receipt>call(
+              SwarmClientGrpcClient.Submit, transactions.get(client).next(), TIMEOUT_MS)
+          .onComplete(
+              answer -> {
+                if (answer.succeeded()) {
+                  answered(client, scheduled, 1, 0);
+                } else {
+                  lastFailure = answer.cause().getMessage();
+                  answered(client, scheduled, 0, 1);
+                }
+              });
+      return;
+    }
+    SubmitBatchRequest.Builder request = SubmitBatchRequest.newBuilder().setWaitFinal(true);
+    for (int i = 0; i < batch; i++) {
+      request.addTransactions(transactions.get(client).next().getTransaction());
+    }
     clients
         .get(client)
-        .<SubmitRequest, Receipt>call(SwarmClientGrpcClient.Submit, request, TIMEOUT_MS)
+        .<SubmitBatchRequest, SubmitBatchResponse>call(
+            SwarmClientGrpcClient.SubmitBatch, request.build(), TIMEOUT_MS)
         .onComplete(
             answer -> {
-              long now = System.nanoTime();
-              outstanding[client]--;
-              pending.decrementAndGet();
-              answered.incrementAndGet();
-              boolean counts = inWindow(scheduled);
-              if (answer.succeeded()) {
-                if (counts) {
-                  recorder.recordValue(Math.max(1, TimeUnit.NANOSECONDS.toMicros(now - scheduled)));
-                  inWindowFinalized.incrementAndGet();
-                }
-              } else {
+              if (answer.failed()) {
                 lastFailure = answer.cause().getMessage();
-                if (counts) {
-                  inWindowFailed.incrementAndGet();
+                answered(client, scheduled, 0, batch);
+                return;
+              }
+              int finalized = 0;
+              for (SubmitOutcome outcome : answer.result().getOutcomesList()) {
+                if (outcome.getStatus() == SubmitOutcome.Status.FINAL) {
+                  finalized++;
+                } else {
+                  lastFailure = outcome.getStatus() + ": " + outcome.getError();
                 }
               }
-              if (running && timer == -1) {
-                submit(client, System.nanoTime()); // closed loop: the next one at once
-              }
+              answered(client, scheduled, finalized, batch - finalized);
             });
+  }
+
+  /** A call scheduled at {@code scheduled} was answered: so many final, so many not. */
+  private void answered(int client, long scheduled, int finalized, int failed) {
+    long now = System.nanoTime();
+    outstanding[client]--;
+    pending.addAndGet(-(finalized + failed));
+    answered.addAndGet(finalized + failed);
+    if (inWindow(scheduled)) {
+      if (finalized > 0) {
+        recorder.recordValueWithCount(
+            Math.max(1, TimeUnit.NANOSECONDS.toMicros(now - scheduled)), finalized);
+        inWindowFinalized.addAndGet(finalized);
+      }
+      inWindowFailed.addAndGet(failed);
+    }
+    if (running && timer == -1) {
+      submit(client, System.nanoTime()); // closed loop: the next one at once
+    }
   }
 
   private boolean inWindow(long nanos) {

@@ -10,6 +10,8 @@ import io.swarmcore.codecs.proto.GetBlockRequest;
 import io.swarmcore.codecs.proto.InclusionProof;
 import io.swarmcore.codecs.proto.NodeStatus;
 import io.swarmcore.codecs.proto.Receipt;
+import io.swarmcore.codecs.proto.SubmitBatchResponse;
+import io.swarmcore.codecs.proto.SubmitOutcome;
 import io.swarmcore.codecs.proto.Transaction;
 import io.swarmcore.codecs.proto.ValidatorInfo;
 import io.swarmcore.node.NodeConfig;
@@ -89,6 +91,16 @@ public final class EventBusApiVerticle extends VerticleBase {
                     api.submitAsync(transaction(body))
                         .map(ack -> new JsonObject().put("hash", hex(ack.getTxHash())))));
     serve(
+        "submit-batch",
+        body -> {
+          List<ByteString> transactions = transactions(body);
+          boolean waitFinal = Boolean.TRUE.equals(body.getValue("waitFinal"));
+          return limits
+              .submission(() -> api.submitBatch(transactions))
+              .compose(taken -> api.placed(taken, waitFinal, waitFor(body)))
+              .map(EventBusApiVerticle::outcomesJson);
+        });
+    serve(
         "receipt", body -> api.receipt(hash(body, "txHash")).map(EventBusApiVerticle::receiptJson));
     serve("block", body -> api.block(blockRequest(body)).map(EventBusApiVerticle::blockJson));
     serve(
@@ -166,6 +178,45 @@ public final class EventBusApiVerticle extends VerticleBase {
       return configured;
     }
     return Math.max(1, Math.min(configured, number(body, "timeoutMs")));
+  }
+
+  /** {@code {"transactions": [base64, ...]}}: serialized transactions. */
+  private static List<ByteString> transactions(JsonObject body) {
+    if (!(body.getValue("transactions") instanceof JsonArray array)) {
+      throw ApiException.invalid(
+          "a batch is {\"transactions\": [base64 of a serialized swarm.v1.Transaction, ...]}");
+    }
+    List<ByteString> transactions = new ArrayList<>(array.size());
+    for (Object item : array) {
+      if (!(item instanceof String text)) {
+        throw ApiException.invalid("each of \"transactions\" must be a base64 string");
+      }
+      try {
+        transactions.add(ByteString.copyFrom(B64_IN.decode(text)));
+      } catch (IllegalArgumentException e) {
+        throw ApiException.invalid("a transaction is not base64: " + e.getMessage());
+      }
+    }
+    return transactions;
+  }
+
+  /** {@code {"outcomes": [{"status", "hash", "height", "position", "error"}, ...]}}. */
+  private static JsonObject outcomesJson(SubmitBatchResponse response) {
+    JsonArray outcomes = new JsonArray();
+    for (SubmitOutcome outcome : response.getOutcomesList()) {
+      JsonObject json = new JsonObject().put("status", outcome.getStatus().name());
+      if (!outcome.getTxHash().isEmpty()) {
+        json.put("hash", hex(outcome.getTxHash()));
+      }
+      if (outcome.getStatus() == SubmitOutcome.Status.FINAL) {
+        json.put("height", outcome.getHeight()).put("position", outcome.getPosition());
+      }
+      if (!outcome.getError().isEmpty()) {
+        json.put("error", outcome.getError());
+      }
+      outcomes.add(json);
+    }
+    return new JsonObject().put("outcomes", outcomes);
   }
 
   /** {@code {"transaction": base64}} or {@code {"clientId", "nonce", "payload": base64}}. */

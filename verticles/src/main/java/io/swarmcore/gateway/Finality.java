@@ -39,6 +39,15 @@ final class Finality {
 
   private record Waiter(Promise<Receipt> receipt, long timer) {}
 
+  /** Where a final transaction is: its block's height, and its position in that block. */
+  record Placement(long height, int position) {}
+
+  // Batch waits, by each transaction they still wait for.
+  private final Map<ByteString, List<Placing>> placing = new HashMap<>();
+  // Waited for since the last sweep: the announcement or the first look-up finds them, so the
+  // sweep (for blocks that were never announced) leaves them to the next one.
+  private final java.util.Set<ByteString> young = new java.util.HashSet<>();
+
   /**
    * When a block became final at this node (epoch ms; -1 when it was fetched from a peer instead)
    * and when it was stored here.
@@ -66,7 +75,9 @@ final class Finality {
         vertx.setPeriodic(
             SWEEP_MS,
             id -> {
-              fresh.addAll(waiting.keySet());
+              sweepOlder(waiting.keySet());
+              sweepOlder(placing.keySet());
+              young.clear();
               lookUp();
             });
     // Several nodes may share a JVM (tests, embedding): only this node's own stores count.
@@ -78,7 +89,7 @@ final class Finality {
                 announced -> {
                   if (nodeId.equals(announced.headers().get("node"))) {
                     Long height = remember(announced);
-                    if (height != null && !waiting.isEmpty()) {
+                    if (height != null && !(waiting.isEmpty() && placing.isEmpty())) {
                       vertx
                           .eventBus()
                           .request(
@@ -123,8 +134,97 @@ final class Finality {
     waiting.computeIfAbsent(txHash, h -> new ArrayList<>()).add(new Waiter(receipt, timer));
     waiters++;
     fresh.add(txHash);
+    young.add(txHash);
     lookUp(); // it may be final already
     return receipt.future();
+  }
+
+  /**
+   * Where each of {@code txHashes} is once final here: completes when all are, or after {@code
+   * timeoutMs} with those that are by then (a batch's wait: one waiter, one timer, no receipts
+   * built). RESOURCE_EXHAUSTED when too many submissions wait already.
+   */
+  Future<Map<ByteString, Placement>> awaitPlaced(
+      java.util.Collection<ByteString> txHashes, long timeoutMs) {
+    if (txHashes.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    if (waiters >= maxWaiting) {
+      return Future.failedFuture(
+          new ApiException(
+              ApiException.Kind.RESOURCE_EXHAUSTED,
+              maxWaiting
+                  + " submissions already wait for finality at this node; the transactions stay"
+                  + " submitted: ask GetReceipt for them later",
+              1_000));
+    }
+    Placing batch = new Placing(new java.util.HashSet<>(txHashes));
+    batch.timer = vertx.setTimer(Math.max(1, timeoutMs), id -> batch.finish());
+    for (ByteString hash : batch.open) {
+      placing.computeIfAbsent(hash, h -> new ArrayList<>(1)).add(batch);
+      fresh.add(hash);
+      young.add(hash);
+    }
+    waiters++;
+    lookUp();
+    return batch.done.future();
+  }
+
+  /** One batch's wait: completed with the placements found once all are, or at its deadline. */
+  private final class Placing {
+    private final Promise<Map<ByteString, Placement>> done = Promise.promise();
+    private final Map<ByteString, Placement> found = new HashMap<>();
+    private final java.util.Set<ByteString> open;
+    private long timer;
+
+    Placing(java.util.Set<ByteString> open) {
+      this.open = open;
+    }
+
+    /** The transaction is final at {@code at} (the index entry for it is gone already). */
+    void placed(ByteString hash, Placement at) {
+      if (open.remove(hash)) {
+        found.put(hash, at);
+        if (open.isEmpty()) {
+          finish();
+        }
+      }
+    }
+
+    void finish() {
+      if (done.future().isComplete()) {
+        return;
+      }
+      vertx.cancelTimer(timer);
+      for (ByteString hash : open) {
+        List<Placing> list = placing.get(hash);
+        if (list != null) {
+          list.remove(this);
+          if (list.isEmpty()) {
+            placing.remove(hash);
+          }
+        }
+      }
+      waiters--;
+      done.complete(found);
+    }
+  }
+
+  /** The waited-for hashes that the last sweep found already waiting go to the next look-up. */
+  private void sweepOlder(java.util.Set<ByteString> hashes) {
+    for (ByteString hash : hashes) {
+      if (!young.contains(hash)) {
+        fresh.add(hash);
+      }
+    }
+  }
+
+  /** The batches waiting for a transaction final at {@code at} are told so. */
+  private void place(ByteString hash, Placement at) {
+    List<Placing> batches = placing.remove(hash);
+    if (batches != null) {
+      List.copyOf(batches).forEach(batch -> batch.placed(hash, at));
+    }
   }
 
   /** Stops watching; every waiting submission is told the node stopped. */
@@ -146,6 +246,20 @@ final class Finality {
                                   1_000));
                     }));
     waiting.clear();
+    placing.values().stream()
+        .flatMap(List::stream)
+        .distinct()
+        .toList()
+        .forEach(
+            batch -> {
+              vertx.cancelTimer(batch.timer);
+              batch.done.tryFail(
+                  new ApiException(
+                      ApiException.Kind.UNAVAILABLE,
+                      "the node's client API stopped; the transactions stay submitted",
+                      1_000));
+            });
+    placing.clear();
     waiters = 0;
   }
 
@@ -189,16 +303,27 @@ final class Finality {
 
   /** The waiting transactions in a block just stored here get their receipts. */
   private void matchBlock(Object body) {
-    if (!(body instanceof io.swarmcore.codecs.proto.FinalizedBlock block) || waiting.isEmpty()) {
+    if (!(body instanceof io.swarmcore.codecs.proto.FinalizedBlock block)
+        || (waiting.isEmpty() && placing.isEmpty())) {
       return;
     }
+    long height;
+    try {
+      height =
+          io.swarmcore.codecs.proto.BlockHeader.parseFrom(block.getBlock().getHeader()).getHeight();
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      return; // this node's own stored block: cannot happen
+    }
     List<ByteString> found = new ArrayList<>();
-    for (ByteString transaction : block.getBlock().getTransactionsList()) {
+    List<ByteString> transactions = block.getBlock().getTransactionsList();
+    for (int position = 0; position < transactions.size(); position++) {
       ByteString hash =
-          ByteString.copyFrom(io.swarmcore.codecs.LedgerHashes.transaction(transaction));
+          ByteString.copyFrom(
+              io.swarmcore.codecs.LedgerHashes.transaction(transactions.get(position)));
       if (waiting.containsKey(hash)) {
         found.add(hash);
       }
+      place(hash, new Placement(height, position));
     }
     deliver(found);
   }
@@ -217,16 +342,20 @@ final class Finality {
     fresh.clear();
     vertx
         .eventBus()
-        .<JsonArray>request(StorageVerticle.address(nodeId, "final-transactions"), hashes, ASK)
+        .<JsonArray>request(StorageVerticle.address(nodeId, "locations"), hashes, ASK)
         .onComplete(
             known -> {
               looking = false;
               if (known.succeeded()) {
                 List<ByteString> found = new ArrayList<>();
-                known
-                    .result()
-                    .body()
-                    .forEach(hex -> found.add(ByteString.copyFrom(HEX.parseHex((String) hex))));
+                for (Object entry : known.result().body()) {
+                  JsonArray location = (JsonArray) entry;
+                  ByteString hash = ByteString.copyFrom(HEX.parseHex(location.getString(0)));
+                  if (waiting.containsKey(hash)) {
+                    found.add(hash);
+                  }
+                  place(hash, new Placement(location.getLong(1), location.getInteger(2)));
+                }
                 deliver(found);
               }
               lookUp();

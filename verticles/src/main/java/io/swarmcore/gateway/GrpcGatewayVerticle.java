@@ -128,6 +128,16 @@ public final class GrpcGatewayVerticle extends VerticleBase {
                   request,
                   submit -> limits.submission(() -> api.submitAsync(submit.getTransaction()))));
       grpc.callHandler(
+          SwarmClientGrpcService.SubmitBatch,
+          request ->
+              unary(
+                  request,
+                  batch ->
+                      limits
+                          .submission(() -> api.submitBatch(batch.getTransactionsList()))
+                          .compose(
+                              taken -> api.placed(taken, batch.getWaitFinal(), waitFor(request)))));
+      grpc.callHandler(
           SwarmClientGrpcService.GetReceipt,
           request -> unary(request, asked -> api.receipt(asked.getTxHash())));
       grpc.callHandler(SwarmClientGrpcService.GetBlock, request -> unary(request, api::block));

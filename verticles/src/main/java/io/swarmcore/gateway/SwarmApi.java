@@ -11,7 +11,10 @@ import io.swarmcore.codecs.proto.NodeStatus;
 import io.swarmcore.codecs.proto.Receipt;
 import io.swarmcore.codecs.proto.ResilienceStats;
 import io.swarmcore.codecs.proto.SubmitAck;
+import io.swarmcore.codecs.proto.SubmitBatchResponse;
+import io.swarmcore.codecs.proto.SubmitOutcome;
 import io.swarmcore.codecs.proto.Transaction;
+import io.swarmcore.codecs.proto.TransactionBatch;
 import io.swarmcore.codecs.proto.ValidatorInfo;
 import io.swarmcore.ledger.StorageVerticle;
 import io.swarmcore.mempool.MempoolVerticle;
@@ -45,26 +48,30 @@ public final class SwarmApi {
   private final Supplier<NodeFacts> facts;
   private final Supplier<JsonObject> resilienceStats;
   private final Finality finality;
+  private final int maxBatch;
 
   public SwarmApi(
       Vertx vertx, String nodeId, Supplier<NodeFacts> facts, Supplier<JsonObject> resilience) {
-    this(vertx, nodeId, facts, resilience, 10_000);
+    this(vertx, nodeId, facts, resilience, 10_000, 1_000);
   }
 
   /**
-   * @param maxWaiting submissions that may wait for finality at once
+   * @param maxWaiting submissions (a batch counts once) that may wait for finality at once
+   * @param maxBatch the most transactions one batch submission may carry
    */
   public SwarmApi(
       Vertx vertx,
       String nodeId,
       Supplier<NodeFacts> facts,
       Supplier<JsonObject> resilience,
-      int maxWaiting) {
+      int maxWaiting,
+      int maxBatch) {
     this.vertx = vertx;
     this.nodeId = nodeId;
     this.facts = facts;
     this.resilienceStats = resilience;
     this.finality = new Finality(vertx, nodeId, maxWaiting);
+    this.maxBatch = maxBatch;
   }
 
   /** Takes a serialized {@code Transaction} into the mempool; answers with its hash at once. */
@@ -77,13 +84,7 @@ public final class SwarmApi {
           ApiException.invalid("the transaction is not a serialized swarm.v1.Transaction"));
     }
     if (!facts.get().quorumReachable()) {
-      return Future.failedFuture(
-          new ApiException(
-              ApiException.Kind.UNAVAILABLE,
-              "no quorum of validators is reachable from node "
-                  + nodeId
-                  + ": the transaction was not taken; try another node or later",
-              1_000));
+      return Future.failedFuture(noQuorum());
     }
     return vertx
         .eventBus()
@@ -94,6 +95,87 @@ public final class SwarmApi {
                     .setTxHash(ByteString.copyFrom(HEX.parseHex(reply.body().getString("hash"))))
                     .build())
         .recover(failure -> Future.failedFuture(mempoolFailure(failure)));
+  }
+
+  private ApiException noQuorum() {
+    return new ApiException(
+        ApiException.Kind.UNAVAILABLE,
+        "no quorum of validators is reachable from node "
+            + nodeId
+            + ": nothing was taken; try another node or later",
+        1_000);
+  }
+
+  /**
+   * Takes serialized {@code Transaction}s into the mempool in one step; answers with one outcome
+   * per transaction, in order, once each is replicated (or refused). {@link #placed} then says
+   * where the final ones are.
+   */
+  public Future<SubmitBatchResponse> submitBatch(List<ByteString> transactions) {
+    if (transactions.isEmpty()) {
+      return Future.failedFuture(ApiException.invalid("a batch holds at least one transaction"));
+    }
+    if (transactions.size() > maxBatch) {
+      return Future.failedFuture(
+          ApiException.invalid(
+              "a batch holds at most "
+                  + maxBatch
+                  + " transactions at this node (gateway.maxBatchTransactions), got "
+                  + transactions.size()
+                  + ": split it"));
+    }
+    if (!facts.get().quorumReachable()) {
+      return Future.failedFuture(noQuorum());
+    }
+    TransactionBatch batch = TransactionBatch.newBuilder().addAllTransactions(transactions).build();
+    return vertx
+        .eventBus()
+        .<SubmitBatchResponse>request(MempoolVerticle.address(nodeId, "submit-batch"), batch, LOCAL)
+        .map(reply -> reply.body())
+        .recover(failure -> Future.failedFuture(mempoolFailure(failure)));
+  }
+
+  /**
+   * A batch's outcomes with where its final transactions are: those final already, and with {@code
+   * waitFinal} every accepted one, once each is final or {@code timeoutMs} passed (those not final
+   * by then stay {@code PENDING}, with an error that says so).
+   */
+  public Future<SubmitBatchResponse> placed(
+      SubmitBatchResponse replicated, boolean waitFinal, long timeoutMs) {
+    List<ByteString> watched = new java.util.ArrayList<>();
+    for (SubmitOutcome outcome : replicated.getOutcomesList()) {
+      if (outcome.getStatus() == SubmitOutcome.Status.FINAL
+          || (waitFinal && outcome.getStatus() == SubmitOutcome.Status.PENDING)) {
+        watched.add(outcome.getTxHash());
+      }
+    }
+    if (watched.isEmpty()) {
+      return Future.succeededFuture(replicated);
+    }
+    return finality
+        .awaitPlaced(watched, timeoutMs)
+        .map(
+            placements -> {
+              SubmitBatchResponse.Builder answer = replicated.toBuilder();
+              for (SubmitOutcome.Builder outcome : answer.getOutcomesBuilderList()) {
+                Finality.Placement at = placements.get(outcome.getTxHash());
+                if (at != null) {
+                  outcome
+                      .setStatus(SubmitOutcome.Status.FINAL)
+                      .setHeight(at.height())
+                      .setPosition(at.position());
+                } else if (outcome.getStatus() == SubmitOutcome.Status.FINAL
+                    || (waitFinal && outcome.getStatus() == SubmitOutcome.Status.PENDING)) {
+                  outcome
+                      .setStatus(SubmitOutcome.Status.PENDING)
+                      .setError(
+                          "not final here after "
+                              + timeoutMs
+                              + " ms; it stays submitted: ask GetReceipt for it later");
+                }
+              }
+              return answer.build();
+            });
   }
 
   /**

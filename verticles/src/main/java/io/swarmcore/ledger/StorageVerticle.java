@@ -158,11 +158,10 @@ public final class StorageVerticle extends VerticleBase {
     bus.localConsumer(
         address(config.nodeId(), "known-transactions"),
         message -> knownTransactions(message, consensusReads));
-    // The same question from the client API, on the readers' pool: clients never queue ahead of
-    // consensus on its own executor.
+    // Where final transactions are, for the client API, on the readers' pool: clients never queue
+    // ahead of consensus on its own executor.
     bus.localConsumer(
-        address(config.nodeId(), "final-transactions"),
-        message -> knownTransactions(message, readers));
+        address(config.nodeId(), "locations"), message -> locations(message, readers));
     bus.localConsumer(address(config.nodeId(), "save-consensus-state"), this::saveConsensusState);
     bus.consumer(address(config.nodeId(), "receipt"), this::receipt);
     bus.localConsumer(address(config.nodeId(), "receipts"), this::receipts);
@@ -366,6 +365,37 @@ public final class StorageVerticle extends VerticleBase {
           JsonArray known = new JsonArray();
           store.knownTransactions(asked).forEach(hash -> known.add(HEX.formatHex(hash)));
           return known;
+        });
+  }
+
+  /**
+   * Where final transactions are: a JSON array of hex hashes in, an array of {@code [hash, height,
+   * position]} out for those final here (the others are left out).
+   */
+  private void locations(Message<Object> message, WorkerExecutor executor) {
+    reply(
+        message,
+        executor,
+        () -> {
+          if (!(message.body() instanceof JsonArray hashes)) {
+            throw StorageRequests.failure(
+                StorageFailure.BAD_REQUEST, "a JSON array of hex transaction hashes is expected");
+          }
+          JsonArray found = new JsonArray();
+          for (Object hash : hashes) {
+            String hex = String.valueOf(hash);
+            byte[] txHash;
+            try {
+              txHash = HEX.parseHex(hex);
+            } catch (IllegalArgumentException e) {
+              throw StorageRequests.failure(StorageFailure.BAD_REQUEST, "not hex: " + hex);
+            }
+            store
+                .transaction(txHash)
+                .ifPresent(
+                    at -> found.add(new JsonArray().add(hex).add(at.height()).add(at.position())));
+          }
+          return found;
         });
   }
 

@@ -1,6 +1,7 @@
 package io.swarmcore.mempool;
 
 import com.google.protobuf.ByteString;
+import io.swarmcore.codecs.proto.SubmitOutcome;
 import io.swarmcore.codecs.proto.Transaction;
 import io.swarmcore.codecs.proto.TransactionBatch;
 import io.swarmcore.crypto.LinkKeys;
@@ -41,6 +42,12 @@ import org.slf4j.LoggerFactory;
 public final class MempoolVerticle extends VerticleBase {
   /** Submissions any node accepts. */
   public static final String SUBMIT = "swarm.tx.submit";
+
+  /**
+   * Batch submissions any node accepts: a {@code TransactionBatch}, answered with a {@code
+   * SubmitBatchResponse} (one outcome per transaction, in order) once each is settled.
+   */
+  public static final String SUBMIT_BATCH = "swarm.tx.submit-batch";
 
   /** Failure codes of a refused submission. */
   public static final int MALFORMED = 400;
@@ -86,8 +93,14 @@ public final class MempoolVerticle extends VerticleBase {
   private volatile int poolSize;
   private volatile long poolBytes;
 
+  /** Who waits for a transaction to be replicated: a submission of it alone, or of a batch. */
+  private sealed interface Waiting permits Single, Slot {}
+
   /** A submission's answer, sent once the transaction is replicated enough. */
-  private record Waiting(Message<Object> message, JsonObject reply) {}
+  private record Single(Message<Object> message, JsonObject reply) implements Waiting {}
+
+  /** One transaction of a batch submission. */
+  private record Slot(BatchAnswer batch, int index) implements Waiting {}
 
   /**
    * @param validators every current validator's node id (this node's may be among them) with its
@@ -135,6 +148,8 @@ public final class MempoolVerticle extends VerticleBase {
     var bus = vertx.eventBus();
     consumers.add(bus.consumer(SUBMIT, this::submit));
     consumers.add(bus.consumer(address(self, "submit"), this::submit));
+    consumers.add(bus.consumer(SUBMIT_BATCH, this::submitBatch));
+    consumers.add(bus.consumer(address(self, "submit-batch"), this::submitBatch));
     consumers.add(bus.consumer(address(self, "gossip"), this::gossipReceived));
     consumers.add(bus.consumer(address(self, "held"), this::heldReceived));
     consumers.add(bus.localConsumer(address(self, "propose"), this::propose));
@@ -156,7 +171,7 @@ public final class MempoolVerticle extends VerticleBase {
   private void submit(Message<Object> message) {
     Map<String, PublicKey> current = validators.get();
     if (!current.containsKey(config.nodeId()) && !current.isEmpty()) {
-      forward(message, current);
+      forward(message, current, "submit");
       return;
     }
     ByteString bytes;
@@ -187,13 +202,88 @@ public final class MempoolVerticle extends VerticleBase {
           }
           acknowledgements.await(
               added.hash(),
-              new Waiting(message, reply),
+              new Single(message, reply),
               now() + config.mempool().replicationTimeoutMs());
         }
       }
       case MALFORMED -> message.fail(MALFORMED, added.detail());
       case TOO_LARGE -> message.fail(TOO_LARGE, added.detail());
       case FULL -> message.fail(FULL, added.detail());
+    }
+  }
+
+  /**
+   * Takes a batch of transactions, each checked and pooled as if submitted alone; the answer, one
+   * outcome per transaction, goes once each is replicated, refused, or late.
+   */
+  private void submitBatch(Message<Object> message) {
+    Map<String, PublicKey> current = validators.get();
+    if (!current.containsKey(config.nodeId()) && !current.isEmpty()) {
+      forward(message, current, "submit-batch");
+      return;
+    }
+    if (!(message.body() instanceof TransactionBatch batch)) {
+      message.fail(MALFORMED, "a batch submission is a swarm.v1.TransactionBatch");
+      return;
+    }
+    if (batch.getTransactionsCount() > NodeConfig.MAX_BATCH_TRANSACTIONS) {
+      message.fail(
+          TOO_LARGE,
+          "a batch holds at most "
+              + NodeConfig.MAX_BATCH_TRANSACTIONS
+              + " transactions, got "
+              + batch.getTransactionsCount());
+      return;
+    }
+    BatchAnswer answer = new BatchAnswer(message, batch.getTransactionsCount());
+    int needed = replicasNeeded();
+    long deadline = now() + config.mempool().replicationTimeoutMs();
+    for (int i = 0; i < batch.getTransactionsCount(); i++) {
+      Mempool.Added added = pool.add(batch.getTransactions(i), false);
+      switch (added.outcome()) {
+        case ADDED, DUPLICATE -> {
+          answer.named(i, added.hash());
+          if (added.outcome() == Mempool.Outcome.ADDED) {
+            admittedNanos.put(added.hash(), System.nanoTime());
+          }
+          if (acknowledgements.replicated(added.hash(), needed)) {
+            answer.settle(i, SubmitOutcome.Status.PENDING, "");
+          } else {
+            if (added.outcome() == Mempool.Outcome.DUPLICATE) {
+              pool.gossipAgain(added.hash());
+            }
+            acknowledgements.await(added.hash(), new Slot(answer, i), deadline);
+          }
+        }
+        case ALREADY_FINAL -> {
+          answer.named(i, added.hash());
+          answer.settle(i, SubmitOutcome.Status.FINAL, "");
+        }
+        case MALFORMED, TOO_LARGE -> answer.settle(i, SubmitOutcome.Status.REFUSED, added.detail());
+        case FULL -> {
+          answer.named(i, added.hash());
+          answer.settle(i, SubmitOutcome.Status.RETRY, added.detail());
+        }
+      }
+    }
+    answer.seal();
+  }
+
+  /** The transaction is replicated enough (or final): its submitter hears so. */
+  private static void replicated(Waiting waiting) {
+    if (waiting instanceof Single single) {
+      single.message().reply(single.reply());
+    } else if (waiting instanceof Slot slot) {
+      slot.batch().settle(slot.index(), SubmitOutcome.Status.PENDING, "");
+    }
+  }
+
+  /** The transaction is not replicated enough in time, or left the pool: safe to submit again. */
+  private static void notReplicated(Waiting waiting, String why) {
+    if (waiting instanceof Single single) {
+      single.message().fail(NOT_REPLICATED, why);
+    } else if (waiting instanceof Slot slot) {
+      slot.batch().settle(slot.index(), SubmitOutcome.Status.RETRY, why);
     }
   }
 
@@ -246,13 +336,13 @@ public final class MempoolVerticle extends VerticleBase {
    * A node that is no validator (an observer) keeps no transactions: nobody would confirm or
    * propose them. It hands each submission to a validator, in turn, and relays the answer.
    */
-  private void forward(Message<Object> message, Map<String, PublicKey> current) {
+  private void forward(Message<Object> message, Map<String, PublicKey> current, String verb) {
     List<String> ids = List.copyOf(current.keySet());
     String validator = ids.get(Math.floorMod(forwarded++, ids.size()));
     vertx
         .eventBus()
         .request(
-            address(validator, "submit"),
+            address(validator, verb),
             message.body(),
             new DeliveryOptions().setSendTimeout(config.mempool().replicationTimeoutMs() + 5_000))
         .onSuccess(reply -> message.reply(reply.body()))
@@ -356,7 +446,7 @@ public final class MempoolVerticle extends VerticleBase {
     }
     acknowledgements
         .confirmed(confirmation.from(), confirmation.hashes(), replicasNeeded())
-        .forEach(waiting -> waiting.message().reply(waiting.reply()));
+        .forEach(MempoolVerticle::replicated);
   }
 
   /** Takes one message from the sender's budget ({@code null}: no validator; they share one). */
@@ -369,23 +459,22 @@ public final class MempoolVerticle extends VerticleBase {
     poolSize = pool.size();
     poolBytes = pool.bytes();
     for (Waiting late : acknowledgements.expired(now())) {
-      late.message()
-          .fail(
-              NOT_REPLICATED,
-              "not acknowledged: fewer than "
-                  + replicasNeeded()
-                  + " other validators confirmed holding the transaction within "
-                  + config.mempool().replicationTimeoutMs()
-                  + " ms; it stays pending at node "
-                  + config.nodeId()
-                  + ", and submitting it again is safe");
+      notReplicated(
+          late,
+          "not acknowledged: fewer than "
+              + replicasNeeded()
+              + " other validators confirmed holding the transaction within "
+              + config.mempool().replicationTimeoutMs()
+              + " ms; it stays pending at node "
+              + config.nodeId()
+              + ", and submitting it again is safe");
     }
   }
 
   private void finalized(List<ByteString> hashes) {
     pool.finalized(hashes);
     // Final is more than replicated.
-    acknowledgements.forget(hashes).forEach(waiting -> waiting.message().reply(waiting.reply()));
+    acknowledgements.forget(hashes).forEach(MempoolVerticle::replicated);
     long now = System.nanoTime();
     for (ByteString hash : hashes) {
       Long admitted = admittedNanos.remove(hash);
@@ -402,8 +491,21 @@ public final class MempoolVerticle extends VerticleBase {
   private void regossip() {
     // Transactions the pool dropped without finality leave no latency behind.
     admittedNanos.keySet().removeIf(hash -> !pool.isPending(hash));
-    acknowledgements.forget(
-        acknowledgements.trackedHashes().stream().filter(hash -> !pool.isPending(hash)).toList());
+    // A waiting submission whose transaction the pool dropped (full, or its limits changed) hears
+    // so instead of waiting for its deadline.
+    acknowledgements
+        .forget(
+            acknowledgements.trackedHashes().stream()
+                .filter(hash -> !pool.isPending(hash))
+                .toList())
+        .forEach(
+            dropped ->
+                notReplicated(
+                    dropped,
+                    "the transaction left node "
+                        + config.nodeId()
+                        + "'s pool before enough validators confirmed holding it; submitting it"
+                        + " again is safe"));
     send(pool.oldestReady(config.mempool().gossipBatch()));
   }
 

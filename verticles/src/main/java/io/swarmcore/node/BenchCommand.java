@@ -51,9 +51,17 @@ final class BenchCommand implements Callable<Integer> {
       names = "--in-flight",
       defaultValue = "64",
       description =
-          "Unanswered submissions per client at most; the closed loop keeps this many going"
+          "Unanswered calls per client at most; the closed loop keeps this many going"
               + " (default: ${DEFAULT-VALUE}).")
   int inFlight;
+
+  @Option(
+      names = "--batch",
+      defaultValue = "1",
+      description =
+          "Transactions per call: 1 submits each with Submit, more go together with SubmitBatch,"
+              + " waiting for finality (default: ${DEFAULT-VALUE}).")
+  int batch;
 
   @Option(
       names = "--tx-size",
@@ -111,6 +119,7 @@ final class BenchCommand implements Callable<Integer> {
               multiJvm,
               clients,
               inFlight,
+              batch,
               txSize,
               DurationOption.parse(
                   spec, "--duration", duration, Duration.ofSeconds(1), Duration.ofHours(1)),

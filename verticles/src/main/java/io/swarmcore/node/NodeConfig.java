@@ -158,6 +158,7 @@ public record NodeConfig(
    * @param clientBurst the bucket's size
    * @param addressRatePerSecond requests all clients at one network address may make a second
    * @param addressBurst that bucket's size
+   * @param maxBatchTransactions the most transactions one {@code SubmitBatch} may carry
    */
   public record GatewaySettings(
       int maxMessageBytes,
@@ -166,7 +167,8 @@ public record NodeConfig(
       long clientRatePerSecond,
       long clientBurst,
       long addressRatePerSecond,
-      long addressBurst) {}
+      long addressBurst,
+      int maxBatchTransactions) {}
 
   private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final int MAX_PORT = 65_535;
@@ -225,8 +227,12 @@ public record NodeConfig(
           "clientRatePerSecond",
           "clientBurst",
           "addressRatePerSecond",
-          "addressBurst");
+          "addressBurst",
+          "maxBatchTransactions");
   private static final long MIN_MAP_SIZE = 64L << 20;
+
+  /** The most transactions one batch submission may carry, whatever the configuration says. */
+  public static final int MAX_BATCH_TRANSACTIONS = 10_000;
 
   /**
    * Parses and validates a complete configuration (defaults already merged in).
@@ -276,7 +282,9 @@ public record NodeConfig(
             fields.longValue(gatewayJson, "gateway", "clientRatePerSecond", 1, 100_000_000),
             fields.longValue(gatewayJson, "gateway", "clientBurst", 1, 1_000_000_000),
             fields.longValue(gatewayJson, "gateway", "addressRatePerSecond", 1, 100_000_000),
-            fields.longValue(gatewayJson, "gateway", "addressBurst", 1, 1_000_000_000));
+            fields.longValue(gatewayJson, "gateway", "addressBurst", 1, 1_000_000_000),
+            fields.integer(
+                gatewayJson, "gateway", "maxBatchTransactions", 1, MAX_BATCH_TRANSACTIONS));
 
     ResilienceSettings resilience = null;
     try {

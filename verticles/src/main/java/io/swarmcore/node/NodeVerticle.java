@@ -164,7 +164,8 @@ public final class NodeVerticle extends VerticleBase {
                 config.nodeId(),
                 () -> facts(config, election, peers, fresh),
                 resilience::stats,
-                config.gateway().maxInFlightSubmissions());
+                config.gateway().maxInFlightSubmissions(),
+                config.gateway().maxBatchTransactions());
     return vertx
         .deployVerticle(new GrpcGatewayVerticle(config, api, resilience))
         .compose(id -> vertx.deployVerticle(new EventBusApiVerticle(config, api, resilience)));

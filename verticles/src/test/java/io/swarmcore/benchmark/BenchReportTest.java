@@ -15,12 +15,12 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchReportTest {
   private static final BenchResult OPEN =
       new BenchResult(
-          4, true, 16, 128, 2_000, 20.0, 39_000, 0, 12, 1_950.0, 40.5, 61.0, 88.25, 120.0, 0.5,
+          4, true, 16, 1, 128, 2_000, 20.0, 39_000, 0, 12, 1_950.0, 40.5, 61.0, 88.25, 120.0, 0.5,
           0.45, 0.995, 400, 97.5, 8.0);
   private static final BenchResult CLOSED =
       new BenchResult(
-          4, true, 16, 128, 0, 20.0, 50_000, 1, 0, 2_500.0, 300.0, 410.0, 520.0, 700.0, 0.4, 0.38,
-          0.99, 300, 166.7, 8.0);
+          4, true, 16, 50, 128, 0, 20.0, 50_000, 1, 0, 2_500.0, 300.0, 410.0, 520.0, 700.0, 0.4,
+          0.38, 0.99, 300, 166.7, 8.0);
 
   @Test
   void theTableHasAHeaderAndOneRowPerRun() {
@@ -39,6 +39,7 @@ class BenchReportTest {
             true,
             16,
             64,
+            1,
             128,
             Duration.ofSeconds(20),
             Duration.ofSeconds(10),
@@ -57,6 +58,8 @@ class BenchReportTest {
     JsonObject closed = json.getJsonArray("runs").getJsonObject(1);
     assertThat(closed.getString("mode")).isEqualTo("closed-loop");
     assertThat(closed.getValue("offeredRate")).isNull();
+    assertThat(closed.getInteger("batch")).isEqualTo(50);
+    assertThat(json.getInteger("batch")).isEqualTo(1);
   }
 
   @Test
@@ -78,6 +81,7 @@ class BenchReportTest {
                     false,
                     0,
                     64,
+                    1,
                     128,
                     Duration.ofSeconds(5),
                     Duration.ZERO,
@@ -92,6 +96,7 @@ class BenchReportTest {
                     false,
                     1,
                     64,
+                    1,
                     128,
                     Duration.ofSeconds(5),
                     Duration.ZERO,
@@ -106,6 +111,7 @@ class BenchReportTest {
                     false,
                     1,
                     64,
+                    1,
                     32,
                     Duration.ofSeconds(5),
                     Duration.ZERO,
@@ -113,5 +119,20 @@ class BenchReportTest {
                     Optional.empty(),
                     List.of()))
         .hasMessageContaining("tx size must be 64 to 65536 bytes, got 32");
+    assertThatThrownBy(
+            () ->
+                new BenchOptions(
+                    4,
+                    false,
+                    1,
+                    64,
+                    0,
+                    128,
+                    Duration.ofSeconds(5),
+                    Duration.ZERO,
+                    List.of(),
+                    Optional.empty(),
+                    List.of()))
+        .hasMessageContaining("batch must be 1 to 10000, got 0");
   }
 }

@@ -156,4 +156,51 @@ class FinalityTest {
                           test.completeNow();
                         })));
   }
+
+  @Test
+  void aBatchLearnsWhereEachTransactionIsHoweverItBecameFinal(Vertx vertx, VertxTestContext test) {
+    ByteString before = hashOf(blocks.get(0), 2);
+    ByteString announced = hashOf(blocks.get(1), 3);
+    ByteString caughtUp = hashOf(blocks.get(2), 1);
+    append(vertx, blocks.get(0))
+        .compose(
+            tip -> {
+              Future<java.util.Map<ByteString, Finality.Placement>> placed =
+                  finality.awaitPlaced(List.of(before, announced, caughtUp), 20_000);
+              append(vertx, blocks.get(1))
+                  .onSuccess(stored -> announce(vertx, blocks.get(1)))
+                  .compose(stored -> append(vertx, blocks.get(2))); // as a catch-up: silent
+              return placed;
+            })
+        .onComplete(
+            test.succeeding(
+                placements ->
+                    test.verify(
+                        () -> {
+                          assertThat(placements)
+                              .containsEntry(before, new Finality.Placement(0, 2))
+                              .containsEntry(announced, new Finality.Placement(1, 3))
+                              .containsEntry(caughtUp, new Finality.Placement(2, 1))
+                              .hasSize(3);
+                          test.completeNow();
+                        })));
+  }
+
+  @Test
+  void aBatchAnswersAtItsDeadlineWithWhatIsFinalByThen(Vertx vertx, VertxTestContext test) {
+    ByteString known = hashOf(blocks.get(0), 0);
+    ByteString never = ByteString.copyFrom(new byte[32]);
+    append(vertx, blocks.get(0))
+        .compose(tip -> finality.awaitPlaced(List.of(known, never), 500))
+        .onComplete(
+            test.succeeding(
+                placements ->
+                    test.verify(
+                        () -> {
+                          assertThat(placements)
+                              .containsOnlyKeys(known)
+                              .containsEntry(known, new Finality.Placement(0, 0));
+                          test.completeNow();
+                        })));
+  }
 }

@@ -78,7 +78,7 @@ class GatewayFuzzTest {
   }
 
   static void grpcRequest(FuzzedDataProvider data) throws Exception {
-    int method = data.consumeInt(0, 3);
+    int method = data.consumeInt(0, 4);
     byte[] bytes = data.consumeRemainingAsBytes();
     Future<?> answer;
     try {
@@ -87,6 +87,10 @@ class GatewayFuzzTest {
             case 0 -> API.submitAsync(SubmitRequest.parseFrom(bytes).getTransaction());
             case 1 -> API.receipt(GetReceiptRequest.parseFrom(bytes).getTxHash());
             case 2 -> API.block(GetBlockRequest.parseFrom(bytes));
+            case 4 ->
+                API.submitBatch(
+                    io.swarmcore.codecs.proto.SubmitBatchRequest.parseFrom(bytes)
+                        .getTransactionsList());
             default -> {
               GetConsistencyProofRequest request = GetConsistencyProofRequest.parseFrom(bytes);
               yield API.consistency(request.getOldSize(), request.getNewSize());

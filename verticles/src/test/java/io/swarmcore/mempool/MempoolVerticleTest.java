@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.swarmcore.codecs.Codecs;
 import io.swarmcore.codecs.LedgerHashes;
+import io.swarmcore.codecs.proto.SubmitBatchResponse;
+import io.swarmcore.codecs.proto.SubmitOutcome;
 import io.swarmcore.codecs.proto.Transaction;
 import io.swarmcore.codecs.proto.TransactionBatch;
 import io.swarmcore.crypto.PublicKey;
@@ -230,6 +232,134 @@ class MempoolVerticleTest {
             test.succeeding(
                 q -> {
                   test.verify(() -> assertThat(q.getInteger("size")).isEqualTo(1));
+                  test.completeNow();
+                }));
+  }
+
+  private static Future<List<SubmitOutcome>> submitBatch(
+      Vertx vertx, String node, Transaction... transactions) {
+    TransactionBatch.Builder batch = TransactionBatch.newBuilder();
+    for (Transaction transaction : transactions) {
+      batch.addTransactions(transaction.toByteString());
+    }
+    return submitBatch(vertx, node, batch.build());
+  }
+
+  private static Future<List<SubmitOutcome>> submitBatch(
+      Vertx vertx, String node, TransactionBatch batch) {
+    return vertx
+        .eventBus()
+        .<SubmitBatchResponse>request(MempoolVerticle.address(node, "submit-batch"), batch)
+        .map(m -> m.body().getOutcomesList());
+  }
+
+  private static Transaction tx(String client, long nonce, int payloadBytes) {
+    return Transaction.newBuilder()
+        .setClientId(client)
+        .setNonce(nonce)
+        .setPayload(com.google.protobuf.ByteString.copyFrom(new byte[payloadBytes]))
+        .build();
+  }
+
+  @Test
+  void aBatchGetsOneOutcomePerTransactionInOrder(Vertx vertx, VertxTestContext test) {
+    com.google.protobuf.ByteString first = tx("lou", 1, 1).toByteString();
+    TransactionBatch batch =
+        TransactionBatch.newBuilder()
+            .addTransactions(first)
+            .addTransactions(first)
+            .addTransactions(com.google.protobuf.ByteString.copyFrom(new byte[] {(byte) 0xff}))
+            .addTransactions(tx("lou", 2, 2_000).toByteString())
+            .addTransactions(tx("lou", 3, 1).toByteString())
+            .addTransactions(tx("lou", 4, 1).toByteString())
+            .addTransactions(tx("lou", 5, 1).toByteString()) // the pool holds 3
+            .build();
+    String firstHash = java.util.HexFormat.of().formatHex(LedgerHashes.transaction(first));
+    submitBatch(vertx, "a", batch)
+        .compose(
+            outcomes -> {
+              test.verify(
+                  () -> {
+                    assertThat(outcomes)
+                        .extracting(SubmitOutcome::getStatus)
+                        .containsExactly(
+                            SubmitOutcome.Status.PENDING,
+                            SubmitOutcome.Status.PENDING,
+                            SubmitOutcome.Status.REFUSED,
+                            SubmitOutcome.Status.REFUSED,
+                            SubmitOutcome.Status.PENDING,
+                            SubmitOutcome.Status.PENDING,
+                            SubmitOutcome.Status.RETRY);
+                    assertThat(outcomes.get(0).getTxHash().toByteArray())
+                        .isEqualTo(LedgerHashes.transaction(first));
+                    assertThat(outcomes.get(1).getTxHash()).isEqualTo(outcomes.get(0).getTxHash());
+                    assertThat(outcomes.get(2).getTxHash().isEmpty()).isTrue();
+                    assertThat(outcomes.get(2).getError()).isNotEmpty();
+                    assertThat(outcomes.get(3).getError()).contains("above the limit");
+                    assertThat(outcomes.get(6).getError()).contains("mempool full");
+                    assertThat(outcomes.get(6).getTxHash().size()).isEqualTo(32);
+                  });
+              return vertx
+                  .eventBus()
+                  .request(
+                      MempoolVerticle.address("a", "finalized"), new JsonArray().add(firstHash));
+            })
+        .compose(finalized -> submitBatch(vertx, "a", tx("lou", 1, 1)))
+        .compose(
+            again -> {
+              test.verify(
+                  () -> assertThat(again.get(0).getStatus()).isEqualTo(SubmitOutcome.Status.FINAL));
+              return failureCode(
+                  vertx
+                      .eventBus()
+                      .request(MempoolVerticle.address("a", "submit-batch"), new JsonObject()));
+            })
+        .onComplete(
+            test.succeeding(
+                code -> {
+                  test.verify(() -> assertThat(code).isEqualTo(MempoolVerticle.MALFORMED));
+                  test.completeNow();
+                }));
+  }
+
+  @Test
+  void aBatchIsAnsweredOnceReplicatedAndWhatIsNotReplicatedInTimeMayBeRetried(
+      Vertx vertx, VertxTestContext test) {
+    Map<String, SigningKey> three = keys("p", "q", "r");
+    Map<String, SigningKey> alone = keys("s", "t", "u");
+    vertx
+        .deployVerticle(mempool(acking("p", 1, 5_000), three))
+        .compose(
+            p -> {
+              // q starts only after the submission: p cannot answer before q holds them.
+              vertx.setTimer(300, t -> vertx.deployVerticle(mempool(acking("q", 1, 5_000), three)));
+              return submitBatch(vertx, "p", tx("mia", 1, 1), tx("mia", 2, 1));
+            })
+        .compose(
+            replicated -> {
+              test.verify(
+                  () ->
+                      assertThat(replicated)
+                          .extracting(SubmitOutcome::getStatus)
+                          .containsExactly(
+                              SubmitOutcome.Status.PENDING, SubmitOutcome.Status.PENDING));
+              return status(vertx, "q");
+            })
+        .compose(
+            q -> {
+              test.verify(() -> assertThat(q.getInteger("size")).isEqualTo(2));
+              return vertx
+                  .deployVerticle(mempool(acking("s", 1, 200), alone))
+                  .compose(s -> submitBatch(vertx, "s", tx("ned", 1, 1)));
+            })
+        .onComplete(
+            test.succeeding(
+                late -> {
+                  test.verify(
+                      () -> {
+                        assertThat(late.get(0).getStatus()).isEqualTo(SubmitOutcome.Status.RETRY);
+                        assertThat(late.get(0).getError()).contains("submitting it again is safe");
+                      });
                   test.completeNow();
                 }));
   }

@@ -22,6 +22,8 @@ import io.swarmcore.codecs.proto.Receipt;
 import io.swarmcore.codecs.proto.ResilienceStats;
 import io.swarmcore.codecs.proto.StreamBlocksRequest;
 import io.swarmcore.codecs.proto.SubmitAck;
+import io.swarmcore.codecs.proto.SubmitBatchRequest;
+import io.swarmcore.codecs.proto.SubmitBatchResponse;
 import io.swarmcore.codecs.proto.SubmitRequest;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +40,11 @@ public final class GrpcProbe implements AutoCloseable {
       unary("Submit", SubmitRequest.getDefaultInstance(), Receipt.getDefaultInstance());
   public static final MethodDescriptor<SubmitRequest, SubmitAck> SUBMIT_ASYNC =
       unary("SubmitAsync", SubmitRequest.getDefaultInstance(), SubmitAck.getDefaultInstance());
+  public static final MethodDescriptor<SubmitBatchRequest, SubmitBatchResponse> SUBMIT_BATCH =
+      unary(
+          "SubmitBatch",
+          SubmitBatchRequest.getDefaultInstance(),
+          SubmitBatchResponse.getDefaultInstance());
   public static final MethodDescriptor<GetReceiptRequest, Receipt> GET_RECEIPT =
       unary("GetReceipt", GetReceiptRequest.getDefaultInstance(), Receipt.getDefaultInstance());
   public static final MethodDescriptor<GetBlockRequest, FinalizedBlock> GET_BLOCK =
