@@ -23,9 +23,18 @@ public final class LedgerHashes {
     return NO_PARENT.clone();
   }
 
+  /**
+   * SHA-256 of the transaction's bytes. A node hashes each transaction at several stages (pool,
+   * proposal, vote, store, client API), so recent answers are remembered: a lookup costs an
+   * equality check of the bytes instead of a digest. The caller must not change the array.
+   */
   public static byte[] transaction(ByteString transaction) {
-    return Sha256.hash(transaction.toByteArray());
+    return RECENT_TRANSACTIONS.hash(transaction);
   }
+
+  // 8 MiB a generation: about 28,000 transactions of 128 bytes, a second or more of what a node
+  // hashes at full load (docs/BENCHMARKS.md).
+  private static final RecentHashes RECENT_TRANSACTIONS = new RecentHashes(8 << 20, 4_096);
 
   public static byte[] block(Block block) {
     return Sha256.hash(block.getHeader().toByteArray());

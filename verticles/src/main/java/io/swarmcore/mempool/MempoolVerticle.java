@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * (any node) or this node's {@code submit} address, as a protobuf {@code Transaction} or as JSON
  * for any Vert.x application; new transactions are gossiped in batches to the other validators; the
  * node's consensus takes batches for its proposals and reports what became final. A submission is
- * acknowledged once {@code mempool.ackReplicas} other validators (f by default) confirmed, signed,
- * that they hold it: a node that crashes after acknowledging loses nothing.
+ * acknowledged once {@code mempool.ackReplicas} other validators (f by default) confirmed, with a
+ * MAC, that they hold it: a node that crashes after acknowledging loses nothing.
  */
 public final class MempoolVerticle extends VerticleBase {
   /** Submissions any node accepts. */
@@ -391,12 +391,12 @@ public final class MempoolVerticle extends VerticleBase {
         || !GossipMac.verify(
             origin,
             config.nodeId(),
-            batch.toByteArray(),
+            hashesOf(batch.getTransactionsList()),
             message.headers().get(MAC_HEADER),
             links,
             originKey)) {
       refusedGossip++;
-      LOG.debug("gossip refused: not a TransactionBatch signed by another validator");
+      LOG.debug("gossip refused: not a TransactionBatch authenticated by another validator");
       return;
     }
     List<ByteString> held = new ArrayList<>(batch.getTransactionsCount());
@@ -514,13 +514,13 @@ public final class MempoolVerticle extends VerticleBase {
       return;
     }
     TransactionBatch message = TransactionBatch.newBuilder().addAllTransactions(batch).build();
-    byte[] bytes = message.toByteArray();
+    List<byte[]> hashes = hashesOf(batch);
     for (Map.Entry<String, PublicKey> validator : validators.get().entrySet()) {
       String id = validator.getKey();
       if (!id.equals(config.nodeId())) {
         String tag;
         try {
-          tag = GossipMac.seal(config.nodeId(), id, bytes, links, validator.getValue());
+          tag = GossipMac.seal(config.nodeId(), id, hashes, links, validator.getValue());
         } catch (IllegalArgumentException noLink) {
           LOG.warn("no gossip to {}: {}", id, noLink.getMessage()); // it holds our own key
           continue;
@@ -534,6 +534,15 @@ public final class MempoolVerticle extends VerticleBase {
       }
     }
     gossipedTransactions += batch.size();
+  }
+
+  /** The transactions' hashes (remembered from when the pool took them: no digest again). */
+  private static List<byte[]> hashesOf(List<ByteString> transactions) {
+    List<byte[]> hashes = new ArrayList<>(transactions.size());
+    for (ByteString transaction : transactions) {
+      hashes.add(io.swarmcore.codecs.LedgerHashes.transaction(transaction));
+    }
+    return hashes;
   }
 
   private void propose(Message<Object> message) {

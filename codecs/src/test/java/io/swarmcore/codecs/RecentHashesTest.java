@@ -1,0 +1,52 @@
+package io.swarmcore.codecs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import io.swarmcore.crypto.Sha256;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class RecentHashesTest {
+  private static ByteString random(Random random, int size) {
+    byte[] bytes = new byte[size];
+    random.nextBytes(bytes);
+    return ByteString.copyFrom(bytes);
+  }
+
+  @Test
+  void everyAnswerIsTheDigestAcrossGenerationChanges() {
+    // A budget of a few entries: the generations turn over many times.
+    RecentHashes hashes = new RecentHashes(1_000, 300);
+    Random random = new Random(11);
+    List<ByteString> inputs = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      inputs.add(random(random, random.nextInt(400)));
+    }
+    for (int round = 0; round < 3; round++) {
+      for (ByteString input : inputs) {
+        assertThat(hashes.hash(input)).isEqualTo(Sha256.hash(input.toByteArray()));
+      }
+    }
+  }
+
+  @Test
+  void anEqualCopyIsFoundAndTheAnswerCannotBeChangedByACaller() {
+    RecentHashes hashes = new RecentHashes(1 << 20, 4_096);
+    ByteString original = ByteString.copyFromUtf8("a transaction");
+    byte[] first = hashes.hash(original);
+    first[0] ^= 1; // a careless caller
+    byte[] again = hashes.hash(ByteString.copyFrom(original.toByteArray()));
+    assertThat(again).isEqualTo(Sha256.hash(original.toByteArray()));
+  }
+
+  @Test
+  void theLedgerHashOfATransactionIsSha256OfItsBytes() {
+    ByteString transaction = random(new Random(5), 128);
+    assertThat(LedgerHashes.transaction(transaction))
+        .isEqualTo(Sha256.hash(transaction.toByteArray()))
+        .isEqualTo(LedgerHashes.transaction(transaction));
+  }
+}
