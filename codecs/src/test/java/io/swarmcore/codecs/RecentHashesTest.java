@@ -49,4 +49,25 @@ class RecentHashesTest {
         .isEqualTo(Sha256.hash(transaction.toByteArray()))
         .isEqualTo(LedgerHashes.transaction(transaction));
   }
+
+  @Test
+  void aRememberedTxRootIsTheTreeRootOfItsHashes() {
+    for (int round = 0; round < 2; round++) {
+      for (int size : new int[] {0, 1, 2, 3, 7, 64, 100}) {
+        Random sized = new Random(size);
+        List<byte[]> hashes = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+          byte[] hash = new byte[32];
+          sized.nextBytes(hash);
+          hashes.add(hash);
+        }
+        byte[] root = LedgerHashes.txRoot(hashes);
+        assertThat(root).isEqualTo(io.swarmcore.merkle.MerkleTree.of(hashes).root());
+        root[0] ^= 1; // a careless caller changes nothing remembered
+      }
+    }
+    // Not a list of 32-byte hashes: computed as it is.
+    List<byte[]> odd = List.of(new byte[] {1}, new byte[] {2, 3});
+    assertThat(LedgerHashes.txRoot(odd)).isEqualTo(io.swarmcore.merkle.MerkleTree.of(odd).root());
+  }
 }

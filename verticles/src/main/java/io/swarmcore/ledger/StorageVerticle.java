@@ -349,14 +349,33 @@ public final class StorageVerticle extends VerticleBase {
   }
 
   /** A JSON array of hex transaction hashes: those of them already in the ledger. */
+  /**
+   * Which of these transactions the ledger holds: hashes packed (32 bytes each) in, packed out; or
+   * a JSON array of hex in, one out.
+   */
   private void knownTransactions(Message<Object> message, WorkerExecutor executor) {
     reply(
         message,
         executor,
         () -> {
+          if (message.body() instanceof byte[] packed) {
+            List<com.google.protobuf.ByteString> asked;
+            try {
+              asked = io.swarmcore.codecs.HashLists.unpack(packed);
+            } catch (IllegalArgumentException e) {
+              throw StorageRequests.failure(StorageFailure.BAD_REQUEST, e.getMessage());
+            }
+            List<com.google.protobuf.ByteString> known = new java.util.ArrayList<>();
+            store
+                .knownTransactions(
+                    asked.stream().map(com.google.protobuf.ByteString::toByteArray).toList())
+                .forEach(hash -> known.add(com.google.protobuf.ByteString.copyFrom(hash)));
+            return io.swarmcore.codecs.HashLists.pack(known);
+          }
           if (!(message.body() instanceof JsonArray hashes)) {
             throw StorageRequests.failure(
-                StorageFailure.BAD_REQUEST, "a JSON array of hex transaction hashes is expected");
+                StorageFailure.BAD_REQUEST,
+                "packed 32-byte hashes or a JSON array of hex transaction hashes is expected");
           }
           List<byte[]> asked = new java.util.ArrayList<>(hashes.size());
           for (Object hash : hashes) {

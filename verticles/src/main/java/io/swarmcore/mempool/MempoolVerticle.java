@@ -555,23 +555,34 @@ public final class MempoolVerticle extends VerticleBase {
             .build());
   }
 
+  /** Hashes packed (32 bytes each, as the node's consensus sends them) or a JSON array of hex. */
   private void hashes(Message<Object> message, Consumer<List<ByteString>> apply) {
-    if (!(message.body() instanceof JsonArray array)) {
-      message.fail(MALFORMED, "expected a JSON array of transaction hashes in hex");
-      return;
-    }
-    List<ByteString> hashes = new ArrayList<>();
-    for (Object hash : array) {
-      if (!(hash instanceof String hex)) {
-        message.fail(MALFORMED, "transaction hashes must be hex strings");
-        return;
-      }
+    List<ByteString> hashes;
+    if (message.body() instanceof byte[] packed) {
       try {
-        hashes.add(ByteString.copyFrom(HEX.parseHex(hex)));
+        hashes = io.swarmcore.codecs.HashLists.unpack(packed);
       } catch (IllegalArgumentException e) {
-        message.fail(MALFORMED, "not hex: " + hex);
+        message.fail(MALFORMED, e.getMessage());
         return;
       }
+    } else if (message.body() instanceof JsonArray array) {
+      hashes = new ArrayList<>(array.size());
+      for (Object hash : array) {
+        if (!(hash instanceof String hex)) {
+          message.fail(MALFORMED, "transaction hashes must be hex strings");
+          return;
+        }
+        try {
+          hashes.add(ByteString.copyFrom(HEX.parseHex(hex)));
+        } catch (IllegalArgumentException e) {
+          message.fail(MALFORMED, "not hex: " + hex);
+          return;
+        }
+      }
+    } else {
+      message.fail(
+          MALFORMED, "expected transaction hashes: packed 32-byte hashes, or a JSON array of hex");
+      return;
     }
     apply.accept(hashes);
     message.reply(new JsonObject().put("size", pool.size()));

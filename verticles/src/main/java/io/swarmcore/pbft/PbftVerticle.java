@@ -1609,11 +1609,9 @@ public final class PbftVerticle extends VerticleBase {
     return saved.future();
   }
 
-  /** Transaction hashes as the mempool's local addresses take them: a JSON array of hex. */
-  private static JsonArray hashes(List<ByteString> transactionHashes) {
-    JsonArray hashes = new JsonArray();
-    transactionHashes.forEach(hash -> hashes.add(HEX.formatHex(hash.toByteArray())));
-    return hashes;
+  /** Transaction hashes as the node's local addresses take them: packed, 32 bytes each. */
+  private static byte[] hashes(List<ByteString> transactionHashes) {
+    return io.swarmcore.codecs.HashLists.pack(transactionHashes);
   }
 
   private static List<ByteString> hashesOf(List<ByteString> transactions) {
@@ -1815,16 +1813,9 @@ public final class PbftVerticle extends VerticleBase {
     }
     return vertx
         .eventBus()
-        .<JsonArray>request(
+        .<byte[]>request(
             StorageVerticle.address(selfId, "known-transactions"), hashes(transactionHashes))
-        .map(
-            reply -> {
-              java.util.Set<ByteString> known = new java.util.HashSet<>();
-              reply
-                  .body()
-                  .forEach(hex -> known.add(ByteString.copyFrom(HEX.parseHex((String) hex))));
-              return known;
-            });
+        .map(reply -> new java.util.HashSet<>(io.swarmcore.codecs.HashLists.unpack(reply.body())));
   }
 
   private void status(Message<Object> message) {
