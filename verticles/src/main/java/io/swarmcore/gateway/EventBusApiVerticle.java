@@ -78,11 +78,14 @@ public final class EventBusApiVerticle extends VerticleBase {
     limits = new ClientLimits(vertx, settings, resilience);
     serve(
         "submit",
-        body ->
-            limits
-                .submission(() -> api.submitAsync(transaction(body)))
-                .compose(ack -> api.awaitFinal(ack.getTxHash(), waitFor(body)))
-                .map(EventBusApiVerticle::receiptJson));
+        body -> {
+          long until = deadline(body);
+          ByteString transaction = transaction(body);
+          return limits
+              .submission(() -> api.submitAsync(transaction))
+              .compose(ack -> api.awaitFinal(ack.getTxHash(), remaining(until)))
+              .map(EventBusApiVerticle::receiptJson);
+        });
     serve(
         "submit-async",
         body ->
@@ -93,11 +96,16 @@ public final class EventBusApiVerticle extends VerticleBase {
     serve(
         "submit-batch",
         body -> {
+          long until = deadline(body);
           List<ByteString> transactions = transactions(body);
+          if (body.getValue("waitFinal") != null
+              && !(body.getValue("waitFinal") instanceof Boolean)) {
+            throw ApiException.invalid("\"waitFinal\" must be true or false");
+          }
           boolean waitFinal = Boolean.TRUE.equals(body.getValue("waitFinal"));
           return limits
               .submission(() -> api.submitBatch(transactions))
-              .compose(taken -> api.placed(taken, waitFinal, waitFor(body)))
+              .compose(taken -> api.placed(taken, waitFinal, remaining(until)))
               .map(EventBusApiVerticle::outcomesJson);
         });
     serve(
@@ -170,6 +178,17 @@ public final class EventBusApiVerticle extends VerticleBase {
     }
     // Event-bus clients without an id share one bucket: name yourself with the header.
     return limits.admit(null, client == null || client.isEmpty() ? "eventbus" : "id:" + client);
+  }
+
+  /** When a submission's wait ends (System.nanoTime), from the request's start. */
+  private long deadline(JsonObject body) {
+    return System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(waitFor(body));
+  }
+
+  /** What is left of the wait (at least 1 ms): taking the transactions spent part of it. */
+  static long remaining(long until) {
+    return Math.max(
+        1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime()));
   }
 
   private long waitFor(JsonObject body) {

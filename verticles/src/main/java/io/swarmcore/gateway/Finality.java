@@ -55,6 +55,7 @@ final class Finality {
   record BlockTimes(long finalizedAtMs, long storedAtMs) {}
 
   private static final int REMEMBERED_BLOCKS = 4096;
+  private static final int TRANSACTIONS_PER_WAITER = 100;
   private static final long SWEEP_MS = 1_000;
   // As the client API's other storage requests: a stuck store does not hold lookups for 30 s.
   private static final io.vertx.core.eventbus.DeliveryOptions ASK =
@@ -141,31 +142,36 @@ final class Finality {
 
   /**
    * Where each of {@code txHashes} is once final here: completes when all are, or after {@code
-   * timeoutMs} with those that are by then (a batch's wait: one waiter, one timer, no receipts
-   * built). RESOURCE_EXHAUSTED when too many submissions wait already.
+   * timeoutMs} with those that are by then (a batch's wait: one timer, no receipts built). It
+   * counts as one waiting submission per {@value #TRANSACTIONS_PER_WAITER} transactions;
+   * RESOURCE_EXHAUSTED when too many wait already.
    */
   Future<Map<ByteString, Placement>> awaitPlaced(
       java.util.Collection<ByteString> txHashes, long timeoutMs) {
     if (txHashes.isEmpty()) {
       return Future.succeededFuture(Map.of());
     }
-    if (waiters >= maxWaiting) {
+    int weight = (txHashes.size() + TRANSACTIONS_PER_WAITER - 1) / TRANSACTIONS_PER_WAITER;
+    if (waiters + weight > maxWaiting) {
       return Future.failedFuture(
           new ApiException(
               ApiException.Kind.RESOURCE_EXHAUSTED,
-              maxWaiting
-                  + " submissions already wait for finality at this node; the transactions stay"
-                  + " submitted: ask GetReceipt for them later",
+              "too many submissions already wait for finality at this node (at most "
+                  + maxWaiting
+                  + ", a batch counting one per "
+                  + TRANSACTIONS_PER_WAITER
+                  + " transactions); the transactions stay submitted: ask GetReceipt for them"
+                  + " later",
               1_000));
     }
-    Placing batch = new Placing(new java.util.HashSet<>(txHashes));
+    Placing batch = new Placing(new java.util.HashSet<>(txHashes), weight);
     batch.timer = vertx.setTimer(Math.max(1, timeoutMs), id -> batch.finish());
     for (ByteString hash : batch.open) {
       placing.computeIfAbsent(hash, h -> new ArrayList<>(1)).add(batch);
       fresh.add(hash);
       young.add(hash);
     }
-    waiters++;
+    waiters += weight;
     lookUp();
     return batch.done.future();
   }
@@ -175,10 +181,12 @@ final class Finality {
     private final Promise<Map<ByteString, Placement>> done = Promise.promise();
     private final Map<ByteString, Placement> found = new HashMap<>();
     private final java.util.Set<ByteString> open;
+    private final int weight;
     private long timer;
 
-    Placing(java.util.Set<ByteString> open) {
+    Placing(java.util.Set<ByteString> open, int weight) {
       this.open = open;
+      this.weight = weight;
     }
 
     /** The transaction is final at {@code at} (the index entry for it is gone already). */
@@ -205,7 +213,7 @@ final class Finality {
           }
         }
       }
-      waiters--;
+      waiters -= weight;
       done.complete(found);
     }
   }

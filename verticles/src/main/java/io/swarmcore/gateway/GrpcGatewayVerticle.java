@@ -113,13 +113,16 @@ public final class GrpcGatewayVerticle extends VerticleBase {
             SubmitTrace trace = SubmitTrace.start(tracer, config.nodeId());
             unary(
                 request,
-                submit ->
-                    limits
-                        .submission(() -> api.submitAsync(submit.getTransaction()))
-                        .onSuccess(ack -> trace.admitted(ack.getTxHash()))
-                        .compose(ack -> api.awaitFinal(ack.getTxHash(), waitFor(request)))
-                        .andThen(
-                            done -> trace.ended(done.result(), done.cause(), api::blockTimes)));
+                submit -> {
+                  long until = deadline(request);
+                  return limits
+                      .submission(() -> api.submitAsync(submit.getTransaction()))
+                      .onSuccess(ack -> trace.admitted(ack.getTxHash()))
+                      .compose(
+                          ack ->
+                              api.awaitFinal(ack.getTxHash(), EventBusApiVerticle.remaining(until)))
+                      .andThen(done -> trace.ended(done.result(), done.cause(), api::blockTimes));
+                });
           });
       grpc.callHandler(
           SwarmClientGrpcService.SubmitAsync,
@@ -168,6 +171,11 @@ public final class GrpcGatewayVerticle extends VerticleBase {
               })
           .onFailure(answer::refuse);
     }
+  }
+
+  /** When a submission's wait ends (System.nanoTime), counted from now. */
+  private long deadline(GrpcServerRequest<?, ?> request) {
+    return System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(waitFor(request));
   }
 
   /** How long {@code Submit} waits: the client's deadline (less a margin to answer), or ours. */

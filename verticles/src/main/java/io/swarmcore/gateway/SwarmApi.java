@@ -136,9 +136,11 @@ public final class SwarmApi {
   }
 
   /**
-   * A batch's outcomes with where its final transactions are: those final already, and with {@code
-   * waitFinal} every accepted one, once each is final or {@code timeoutMs} passed (those not final
-   * by then stay {@code PENDING}, with an error that says so).
+   * A batch's outcomes with where its final transactions are: with {@code waitFinal} every accepted
+   * one, once each is final or {@code timeoutMs} passed (those not final by then stay {@code
+   * PENDING}, with an error that says so); without it, those final already, looked up for at most a
+   * second (one this node's ledger has not caught up with stays {@code FINAL}, without a height). A
+   * node with too many waiting answers with the outcomes as the mempool gave them, saying so.
    */
   public Future<SubmitBatchResponse> placed(
       SubmitBatchResponse replicated, boolean waitFinal, long timeoutMs) {
@@ -153,7 +155,7 @@ public final class SwarmApi {
       return Future.succeededFuture(replicated);
     }
     return finality
-        .awaitPlaced(watched, timeoutMs)
+        .awaitPlaced(watched, waitFinal ? timeoutMs : Math.min(timeoutMs, 1_000))
         .map(
             placements -> {
               SubmitBatchResponse.Builder answer = replicated.toBuilder();
@@ -164,17 +166,25 @@ public final class SwarmApi {
                       .setStatus(SubmitOutcome.Status.FINAL)
                       .setHeight(at.height())
                       .setPosition(at.position());
-                } else if (outcome.getStatus() == SubmitOutcome.Status.FINAL
-                    || (waitFinal && outcome.getStatus() == SubmitOutcome.Status.PENDING)) {
-                  outcome
-                      .setStatus(SubmitOutcome.Status.PENDING)
-                      .setError(
-                          "not final here after "
-                              + timeoutMs
-                              + " ms; it stays submitted: ask GetReceipt for it later");
+                } else if (waitFinal && outcome.getStatus() == SubmitOutcome.Status.PENDING) {
+                  outcome.setError(
+                      "not final here after "
+                          + timeoutMs
+                          + " ms; it stays submitted: ask GetReceipt for it later");
                 }
               }
               return answer.build();
+            })
+        // The transactions are taken: their outcomes are not lost, and a wait refused says so.
+        .recover(
+            refused -> {
+              SubmitBatchResponse.Builder answer = replicated.toBuilder();
+              for (SubmitOutcome.Builder outcome : answer.getOutcomesBuilderList()) {
+                if (waitFinal && outcome.getStatus() == SubmitOutcome.Status.PENDING) {
+                  outcome.setError("finality not waited for: " + refused.getMessage());
+                }
+              }
+              return Future.succeededFuture(answer.build());
             });
   }
 

@@ -348,7 +348,6 @@ public final class StorageVerticle extends VerticleBase {
         });
   }
 
-  /** A JSON array of hex transaction hashes: those of them already in the ledger. */
   /**
    * Which of these transactions the ledger holds: hashes packed (32 bytes each) in, packed out; or
    * a JSON array of hex in, one out.

@@ -203,4 +203,25 @@ class FinalityTest {
                           test.completeNow();
                         })));
   }
+
+  @Test
+  void aBatchCountsOneWaiterPerHundredTransactions(Vertx vertx, VertxTestContext test) {
+    List<ByteString> many =
+        java.util.stream.IntStream.range(0, 10_001)
+            .mapToObj(i -> ByteString.copyFrom(java.nio.ByteBuffer.allocate(32).putInt(i).array()))
+            .toList();
+    // 101 waiters' worth against room for 100.
+    finality
+        .awaitPlaced(many, 20_000)
+        .onComplete(
+            test.failing(
+                refused ->
+                    test.verify(
+                        () -> {
+                          assertThat(((ApiException) refused).kind())
+                              .isEqualTo(ApiException.Kind.RESOURCE_EXHAUSTED);
+                          assertThat(refused).hasMessageContaining("one per 100 transactions");
+                          test.completeNow();
+                        })));
+  }
 }
