@@ -86,7 +86,8 @@ public final class Bench {
                 + (options.multiJvm() ? " (one JVM each)" : " (one JVM)")
                 + ", "
                 + options.txSize()
-                + "-byte transactions",
+                + "-byte transactions"
+                + (options.batch() > 1 ? ", " + options.batch() + " a call" : ""),
             runs);
       } catch (IOException e) {
         throw new UncheckedIOException("could not write the plot " + options.plot().get(), e);
