@@ -74,4 +74,41 @@ class ProgressTimerTest {
     assertThatThrownBy(() -> new ProgressTimer(0, 10)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new ProgressTimer(10, 5)).hasMessageContaining("need 1 ≤ base ≤ cap");
   }
+
+  @Test
+  void slowBlocksInAWorkingViewLengthenTheTimeoutAndTheEffectFades() {
+    ProgressTimer timer = new ProgressTimer(100, 10_000);
+    timer.workPending(0);
+    timer.progressed(80, true); // a block took 80: 4 × 80 = 320 > 100
+    assertThat(timer.timeout()).isEqualTo(320);
+    assertThat(timer.deadline()).hasValue(400);
+    long now = 80;
+    for (int i = 0; i < 40; i++) { // quick blocks: the slow one is forgotten by eighths
+      now += 1;
+      timer.progressed(now, true);
+    }
+    assertThat(timer.timeout()).isEqualTo(100);
+  }
+
+  @Test
+  void aWaitThatSpannedAFailedViewOrAViewChangeIsNotCounted() {
+    ProgressTimer timer = new ProgressTimer(100, 10_000);
+    timer.workPending(0);
+    assertThat(timer.tick(100)).isTrue(); // the view failed
+    timer.restart(150); // the next view begins
+    timer.progressed(900, true); // its first block, after a long view change: not a block's time
+    assertThat(timer.timeout()).isEqualTo(100);
+    timer.progressed(930, true); // 30: 4 × 30 = 120
+    assertThat(timer.timeout()).isEqualTo(120);
+  }
+
+  @Test
+  void anIdlePauseIsNotASlowBlock() {
+    ProgressTimer timer = new ProgressTimer(100, 10_000);
+    timer.workPending(0);
+    timer.progressed(10, false); // nothing more waits
+    timer.workPending(5_000); // work again, much later
+    timer.progressed(5_020, true);
+    assertThat(timer.timeout()).isEqualTo(100);
+  }
 }
