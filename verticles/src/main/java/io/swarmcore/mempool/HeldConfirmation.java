@@ -1,6 +1,7 @@
 package io.swarmcore.mempool;
 
 import com.google.protobuf.ByteString;
+import io.swarmcore.codecs.HashLists;
 import io.swarmcore.crypto.LinkKeys;
 import io.swarmcore.crypto.PublicKey;
 import io.vertx.core.json.JsonArray;
@@ -16,9 +17,11 @@ import java.util.function.Function;
 
 /**
  * A validator's word that it holds transactions another validator gossiped to it: {@code {"from",
- * "hashes": [hex], "mac": base64}}, an HMAC under the link key the two validators share ({@link
- * LinkKeys}) over a domain, both node ids and the hashes. Authenticated because any cluster member
- * can publish on the address; a MAC because only the origin must be convinced.
+ * "packed": base64 of the 32-byte hashes end to end, "mac": base64}} (or, from builds before
+ * 2026-11-28, {@code "hashes": [hex]} instead of {@code "packed"}), an HMAC under the link key the
+ * two validators share ({@link LinkKeys}) over a domain, both node ids and the hashes.
+ * Authenticated because any cluster member can publish on the address; a MAC because only the
+ * origin must be convinced.
  */
 public record HeldConfirmation(String from, List<ByteString> hashes) {
   private static final byte[] DOMAIN =
@@ -31,11 +34,9 @@ public record HeldConfirmation(String from, List<ByteString> hashes) {
    */
   public static JsonObject sealed(
       String from, String origin, List<ByteString> hashes, LinkKeys links, PublicKey originKey) {
-    JsonArray hex = new JsonArray(new ArrayList<>(hashes.size()));
-    hashes.forEach(hash -> hex.add(HEX.formatHex(hash.toByteArray())));
     return new JsonObject()
         .put("from", from)
-        .put("hashes", hex)
+        .put("packed", Base64.getEncoder().encodeToString(HashLists.pack(hashes)))
         .put(
             "mac",
             Base64.getEncoder()
@@ -57,24 +58,14 @@ public record HeldConfirmation(String from, List<ByteString> hashes) {
       Function<String, Optional<PublicKey>> keyOf) {
     if (!(body instanceof JsonObject json)
         || !(json.getValue("from") instanceof String from)
-        || !(json.getValue("hashes") instanceof JsonArray hexes)
         || !(json.getValue("mac") instanceof String mac)) {
-      throw new IllegalArgumentException("expected {\"from\", \"hashes\", \"mac\"}");
-    }
-    if (hexes.size() > maxHashes) {
-      throw new IllegalArgumentException(hexes.size() + " hashes, above " + maxHashes);
+      throw new IllegalArgumentException("expected {\"from\", \"packed\", \"mac\"}");
     }
     PublicKey key =
         keyOf
             .apply(from)
             .orElseThrow(() -> new IllegalArgumentException(from + " is not a validator"));
-    List<ByteString> hashes = new ArrayList<>(hexes.size());
-    for (Object hex : hexes) {
-      if (!(hex instanceof String text) || text.length() != 2 * HASH_BYTES) {
-        throw new IllegalArgumentException("a hash is not 64 hex digits");
-      }
-      hashes.add(ByteString.copyFrom(HEX.parseHex(text)));
-    }
+    List<ByteString> hashes = hashesOf(json, maxHashes);
     byte[] tag;
     try {
       tag = Base64.getDecoder().decode(mac);
@@ -85,6 +76,39 @@ public record HeldConfirmation(String from, List<ByteString> hashes) {
       throw new IllegalArgumentException("bad mac for " + from);
     }
     return new HeldConfirmation(from, List.copyOf(hashes));
+  }
+
+  /** The confirmed hashes, packed or (from older builds) in hex, at most {@code maxHashes}. */
+  private static List<ByteString> hashesOf(JsonObject json, int maxHashes) {
+    if (json.getValue("packed") instanceof String packed) {
+      // Checked before decoding: base64 takes 4 characters for every 3 bytes.
+      if (packed.length() > 4L * ((long) maxHashes * HASH_BYTES + 2) / 3) {
+        throw new IllegalArgumentException("more than " + maxHashes + " hashes");
+      }
+      try {
+        return HashLists.unpack(Base64.getDecoder().decode(packed));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("packed is not base64 of 32-byte hashes");
+      }
+    }
+    if (!(json.getValue("hashes") instanceof JsonArray hexes)) {
+      throw new IllegalArgumentException("expected {\"from\", \"packed\", \"mac\"}");
+    }
+    if (hexes.size() > maxHashes) {
+      throw new IllegalArgumentException(hexes.size() + " hashes, above " + maxHashes);
+    }
+    List<ByteString> hashes = new ArrayList<>(hexes.size());
+    for (Object hex : hexes) {
+      if (!(hex instanceof String text) || text.length() != 2 * HASH_BYTES) {
+        throw new IllegalArgumentException("a hash is not 64 hex digits");
+      }
+      try {
+        hashes.add(ByteString.copyFrom(HEX.parseHex(text)));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("a hash is not 64 hex digits");
+      }
+    }
+    return hashes;
   }
 
   private static byte[] authenticated(String from, String origin, List<ByteString> hashes) {

@@ -814,13 +814,13 @@ public final class Replica<B, P> {
         apply(sequence, slot(sequence).prepare(self, prepare.digest(), proof), out);
       } else if (step instanceof Slot.Prepared prepared) {
         history.prepared(view, sequence, accepted.get(sequence), slot(sequence).preparedProofs());
-        if (commitGrace > 0
-            && commitPathStreak >= ADAPT_AFTER
-            && (commitPathStreak + 1) % ADAPT_AFTER != 0) {
+        if (commitGrace > 0 && commitPathStreak >= ADAPT_AFTER && sequence % ADAPT_AFTER != 0) {
           // The fast quorum has not been forming (a replica down or slow): waiting for it would
           // only delay every block. Commit at once; a fast quorum still wins if it comes back,
-          // and every ADAPT_AFTER-th block waits the grace again, so that a replica that is only
-          // slow (not down) can bring the fast path back.
+          // and every ADAPT_AFTER-th sequence waits the grace again, so that a replica that is
+          // only slow (not down) can bring the fast path back. By sequence, not by this replica's
+          // own streak: every replica holds its COMMIT on the same blocks, else the others'
+          // COMMITs finish each probe on the commit path before the last PREPARE arrives.
           apply(sequence, slot(sequence).commitNow(), out);
         } else if (commitGrace > 0) {
           commitDue.put(sequence, now + commitGrace);

@@ -125,4 +125,30 @@ class AdaptiveCommitGraceTest {
         .as("waiting for the fast quorum again")
         .noneMatch(SendCommit.class::isInstance);
   }
+
+  @Test
+  void theProbesFallOnTheSameSequencesAtEveryReplicaWhateverItsOwnStreak() {
+    // A fast block at height 3 restarts this replica's streak, so that it is out of step with a
+    // replica that saw every block on the commit path: the probes still fall on multiples of 16.
+    for (long height = 1; height <= 3; height++) {
+      prepared(height);
+      if (height == 3) {
+        replica.onPrepare(3, 0, height, parent.digest(), prepare(3, parent));
+        now += 1;
+      } else {
+        committed(height);
+      }
+    }
+    long probe = 2L * Replica.ADAPT_AFTER;
+    for (long height = 4; height < probe; height++) {
+      List<ReplicaOutput<SimBlock, SimSignature>> out = prepared(height);
+      if (height >= 4 + Replica.ADAPT_AFTER) {
+        assertThat(out).as("block %d: at once", height).anyMatch(SendCommit.class::isInstance);
+      }
+      committed(height);
+    }
+    assertThat(prepared(probe))
+        .as("block %d, a multiple of %d: the grace again", probe, Replica.ADAPT_AFTER)
+        .noneMatch(SendCommit.class::isInstance);
+  }
 }
