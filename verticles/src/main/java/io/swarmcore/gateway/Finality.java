@@ -97,7 +97,7 @@ final class Finality {
                               StorageVerticle.address(nodeId, "block"),
                               new io.vertx.core.json.JsonObject().put("height", height),
                               ASK)
-                          .onSuccess(block -> matchBlock(block.body()));
+                          .onSuccess(block -> matchBlock(block.body(), height));
                     }
                   }
                 });
@@ -309,18 +309,11 @@ final class Finality {
     return java.util.Optional.ofNullable(recentBlocks.get(height));
   }
 
-  /** The waiting transactions in a block just stored here get their receipts. */
-  private void matchBlock(Object body) {
+  /** The waiting transactions in the block stored at {@code height} get receipts or placements. */
+  private void matchBlock(Object body, long height) {
     if (!(body instanceof io.swarmcore.codecs.proto.FinalizedBlock block)
         || (waiting.isEmpty() && placing.isEmpty())) {
       return;
-    }
-    long height;
-    try {
-      height =
-          io.swarmcore.codecs.proto.BlockHeader.parseFrom(block.getBlock().getHeader()).getHeight();
-    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      return; // this node's own stored block: cannot happen
     }
     List<ByteString> found = new ArrayList<>();
     List<ByteString> transactions = block.getBlock().getTransactionsList();

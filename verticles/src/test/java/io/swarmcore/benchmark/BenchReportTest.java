@@ -72,67 +72,31 @@ class BenchReportTest {
         .containsExactly(0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n');
   }
 
+  /** Options for a short run on four validators in this JVM, with what varies by test. */
+  private static BenchOptions options(int clients, int batch, int txSize, List<Integer> rates) {
+    return new BenchOptions(
+        4,
+        false,
+        clients,
+        64,
+        batch,
+        txSize,
+        Duration.ofSeconds(5),
+        Duration.ZERO,
+        rates,
+        Optional.empty(),
+        List.of());
+  }
+
   @Test
   void optionsOutOfRangeAreRefusedByName() {
-    assertThatThrownBy(
-            () ->
-                new BenchOptions(
-                    4,
-                    false,
-                    0,
-                    64,
-                    1,
-                    128,
-                    Duration.ofSeconds(5),
-                    Duration.ZERO,
-                    List.of(),
-                    Optional.empty(),
-                    List.of()))
+    assertThatThrownBy(() -> options(0, 1, 128, List.of()))
         .hasMessageContaining("clients must be 1 to 1000, got 0");
-    assertThatThrownBy(
-            () ->
-                new BenchOptions(
-                    4,
-                    false,
-                    1,
-                    64,
-                    1,
-                    128,
-                    Duration.ofSeconds(5),
-                    Duration.ZERO,
-                    List.of(100, 0),
-                    Optional.empty(),
-                    List.of()))
+    assertThatThrownBy(() -> options(1, 1, 128, List.of(100, 0)))
         .hasMessageContaining("open-loop rates must be 1 to 1000000, got 0");
-    assertThatThrownBy(
-            () ->
-                new BenchOptions(
-                    4,
-                    false,
-                    1,
-                    64,
-                    1,
-                    32,
-                    Duration.ofSeconds(5),
-                    Duration.ZERO,
-                    List.of(),
-                    Optional.empty(),
-                    List.of()))
+    assertThatThrownBy(() -> options(1, 1, 32, List.of()))
         .hasMessageContaining("tx size must be 64 to 65536 bytes, got 32");
-    assertThatThrownBy(
-            () ->
-                new BenchOptions(
-                    4,
-                    false,
-                    1,
-                    64,
-                    0,
-                    128,
-                    Duration.ofSeconds(5),
-                    Duration.ZERO,
-                    List.of(),
-                    Optional.empty(),
-                    List.of()))
+    assertThatThrownBy(() -> options(1, 0, 128, List.of()))
         .hasMessageContaining("batch must be 1 to 10000, got 0");
   }
 }
