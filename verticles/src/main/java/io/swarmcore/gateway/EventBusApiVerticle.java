@@ -79,11 +79,11 @@ public final class EventBusApiVerticle extends VerticleBase {
     serve(
         "submit",
         body -> {
-          long until = deadline(body);
+          long until = SwarmApi.deadlineAfter(waitFor(body));
           ByteString transaction = transaction(body);
           return limits
               .submission(() -> api.submitAsync(transaction))
-              .compose(ack -> api.awaitFinal(ack.getTxHash(), remaining(until)))
+              .compose(ack -> api.awaitFinal(ack.getTxHash(), SwarmApi.remaining(until)))
               .map(EventBusApiVerticle::receiptJson);
         });
     serve(
@@ -96,7 +96,7 @@ public final class EventBusApiVerticle extends VerticleBase {
     serve(
         "submit-batch",
         body -> {
-          long until = deadline(body);
+          long until = SwarmApi.deadlineAfter(waitFor(body));
           List<ByteString> transactions = transactions(body);
           if (body.getValue("waitFinal") != null
               && !(body.getValue("waitFinal") instanceof Boolean)) {
@@ -105,7 +105,7 @@ public final class EventBusApiVerticle extends VerticleBase {
           boolean waitFinal = Boolean.TRUE.equals(body.getValue("waitFinal"));
           return limits
               .submission(() -> api.submitBatch(transactions))
-              .compose(taken -> api.placed(taken, waitFinal, remaining(until)))
+              .compose(taken -> api.placed(taken, waitFinal, SwarmApi.remaining(until)))
               .map(EventBusApiVerticle::outcomesJson);
         });
     serve(
@@ -178,17 +178,6 @@ public final class EventBusApiVerticle extends VerticleBase {
     }
     // Event-bus clients without an id share one bucket: name yourself with the header.
     return limits.admit(null, client == null || client.isEmpty() ? "eventbus" : "id:" + client);
-  }
-
-  /** When a submission's wait ends (System.nanoTime), from the request's start. */
-  private long deadline(JsonObject body) {
-    return System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(waitFor(body));
-  }
-
-  /** What is left of the wait (at least 1 ms): taking the transactions spent part of it. */
-  static long remaining(long until) {
-    return Math.max(
-        1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime()));
   }
 
   private long waitFor(JsonObject body) {

@@ -114,13 +114,11 @@ public final class GrpcGatewayVerticle extends VerticleBase {
             unary(
                 request,
                 submit -> {
-                  long until = deadline(request);
+                  long until = SwarmApi.deadlineAfter(waitFor(request));
                   return limits
                       .submission(() -> api.submitAsync(submit.getTransaction()))
                       .onSuccess(ack -> trace.admitted(ack.getTxHash()))
-                      .compose(
-                          ack ->
-                              api.awaitFinal(ack.getTxHash(), EventBusApiVerticle.remaining(until)))
+                      .compose(ack -> api.awaitFinal(ack.getTxHash(), SwarmApi.remaining(until)))
                       .andThen(done -> trace.ended(done.result(), done.cause(), api::blockTimes));
                 });
           });
@@ -135,11 +133,14 @@ public final class GrpcGatewayVerticle extends VerticleBase {
           request ->
               unary(
                   request,
-                  batch ->
-                      limits
-                          .submission(() -> api.submitBatch(batch.getTransactionsList()))
-                          .compose(
-                              taken -> api.placed(taken, batch.getWaitFinal(), waitFor(request)))));
+                  batch -> {
+                    long until = SwarmApi.deadlineAfter(waitFor(request));
+                    return limits
+                        .submission(() -> api.submitBatch(batch.getTransactionsList()))
+                        .compose(
+                            taken ->
+                                api.placed(taken, batch.getWaitFinal(), SwarmApi.remaining(until)));
+                  }));
       grpc.callHandler(
           SwarmClientGrpcService.GetReceipt,
           request -> unary(request, asked -> api.receipt(asked.getTxHash())));
@@ -171,11 +172,6 @@ public final class GrpcGatewayVerticle extends VerticleBase {
               })
           .onFailure(answer::refuse);
     }
-  }
-
-  /** When a submission's wait ends (System.nanoTime), counted from now. */
-  private long deadline(GrpcServerRequest<?, ?> request) {
-    return System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(waitFor(request));
   }
 
   /** How long {@code Submit} waits: the client's deadline (less a margin to answer), or ours. */

@@ -97,6 +97,20 @@ public final class SwarmApi {
         .recover(failure -> Future.failedFuture(mempoolFailure(failure)));
   }
 
+  /**
+   * When a submission's wait of {@code waitMs} ends ({@code System.nanoTime}), counted from the
+   * call's start: both transports take it there and pass {@link #remaining} on.
+   */
+  static long deadlineAfter(long waitMs) {
+    return System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(waitMs);
+  }
+
+  /** What is left of a wait (at least 1 ms): taking the transactions spent part of it. */
+  static long remaining(long until) {
+    return Math.max(
+        1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime()));
+  }
+
   private ApiException noQuorum() {
     return new ApiException(
         ApiException.Kind.UNAVAILABLE,

@@ -182,9 +182,6 @@ public final class MempoolVerticle extends VerticleBase {
       return;
     }
     Mempool.Added added = pool.add(bytes, false);
-    if (added.outcome() == Mempool.Outcome.ADDED) {
-      admittedNanos.put(added.hash(), System.nanoTime());
-    }
     switch (added.outcome()) {
       case ADDED, DUPLICATE, ALREADY_FINAL -> {
         JsonObject reply =
@@ -192,18 +189,13 @@ public final class MempoolVerticle extends VerticleBase {
                 .put("hash", HEX.formatHex(added.hash().toByteArray()))
                 .put("status", status(added.outcome()))
                 .put("node", config.nodeId());
-        int needed = replicasNeeded();
         if (added.outcome() == Mempool.Outcome.ALREADY_FINAL
-            || acknowledgements.replicated(added.hash(), needed)) {
+            || replicatedElseAwait(
+                added,
+                new Single(message, reply),
+                replicasNeeded(),
+                now() + config.mempool().replicationTimeoutMs())) {
           message.reply(reply);
-        } else {
-          if (added.outcome() == Mempool.Outcome.DUPLICATE) {
-            pool.gossipAgain(added.hash()); // a retry: confirmations are asked anew
-          }
-          acknowledgements.await(
-              added.hash(),
-              new Single(message, reply),
-              now() + config.mempool().replicationTimeoutMs());
         }
       }
       case MALFORMED -> message.fail(MALFORMED, added.detail());
@@ -243,16 +235,8 @@ public final class MempoolVerticle extends VerticleBase {
       switch (added.outcome()) {
         case ADDED, DUPLICATE -> {
           answer.named(i, added.hash());
-          if (added.outcome() == Mempool.Outcome.ADDED) {
-            admittedNanos.put(added.hash(), System.nanoTime());
-          }
-          if (acknowledgements.replicated(added.hash(), needed)) {
+          if (replicatedElseAwait(added, new Slot(answer, i), needed, deadline)) {
             answer.settle(i, SubmitOutcome.Status.PENDING, "");
-          } else {
-            if (added.outcome() == Mempool.Outcome.DUPLICATE) {
-              pool.gossipAgain(added.hash());
-            }
-            acknowledgements.await(added.hash(), new Slot(answer, i), deadline);
           }
         }
         case ALREADY_FINAL -> {
@@ -267,6 +251,25 @@ public final class MempoolVerticle extends VerticleBase {
       }
     }
     answer.seal();
+  }
+
+  /**
+   * A transaction taken (new, or pending already) is replicated enough: true, the caller answers at
+   * once; else {@code waiting} is answered once it is, or at {@code deadline}.
+   */
+  private boolean replicatedElseAwait(
+      Mempool.Added added, Waiting waiting, int needed, long deadline) {
+    if (added.outcome() == Mempool.Outcome.ADDED) {
+      admittedNanos.put(added.hash(), System.nanoTime());
+    }
+    if (acknowledgements.replicated(added.hash(), needed)) {
+      return true;
+    }
+    if (added.outcome() == Mempool.Outcome.DUPLICATE) {
+      pool.gossipAgain(added.hash()); // a retry: confirmations are asked anew
+    }
+    acknowledgements.await(added.hash(), waiting, deadline);
+    return false;
   }
 
   /** The transaction is replicated enough (or final): its submitter hears so. */
