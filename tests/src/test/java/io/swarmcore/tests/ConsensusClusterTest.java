@@ -84,6 +84,13 @@ class ConsensusClusterTest {
       String metrics = node.get("/metrics").body();
       finalized += metric(metrics, "swarm_blocks_finalized");
       fast += metric(metrics, "swarm_blocks_fast_path");
+      // Per validator, so that a fast path missing everywhere can be traced to one of them.
+      LOG.info(
+          "{}: view {}, finalized {}, fast path {} (since start)",
+          node.nodeId(),
+          ledger.consensus(node.nodeId()).getLong("view"),
+          metric(metrics, "swarm_blocks_finalized"),
+          metric(metrics, "swarm_blocks_fast_path"));
     }
     double share = (double) fast / finalized;
     LOG.info(
